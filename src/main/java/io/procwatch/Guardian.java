@@ -1,0 +1,58 @@
+package io.procwatch;
+
+import static org.apache.pekko.http.javadsl.server.Directives.*;
+
+import io.procwatch.http.HealthRoutes;
+import io.procwatch.http.HttpServer;
+import io.procwatch.infra.Database;
+import io.procwatch.infra.Settings;
+import io.procwatch.project.IngestRoutes;
+import io.procwatch.project.Judge;
+import io.procwatch.project.ProcurementProject;
+import io.procwatch.project.ProjectRoutes;
+import io.procwatch.project.ProjectSummaries;
+import io.procwatch.project.ProjectSummaryProjection;
+import io.procwatch.rules.RuleEngine;
+import java.time.Clock;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * Wires the service: joins the cluster (itself, unless seed nodes are configured), starts the sharded
+ * project entities and the projections, and binds the HTTP API. One clock for everything.
+ */
+public final class Guardian {
+  private Guardian() {}
+
+  public static Behavior<Void> create(Settings settings, Database db, Clock clock) {
+    return Behaviors.setup(ctx -> {
+      var system = ctx.getSystem();
+      Cluster cluster = Cluster.get(system);
+      if (system.settings().config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+      }
+      Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("procwatch.blocking-dispatcher"));
+
+      ProcurementProject.init(system, new Judge(RuleEngine.standard()), clock, settings.projection().tagCount());
+      ProjectSummaryProjection.init(system, db, clock, settings.projection().tagCount());
+
+      HttpServer.start(system, settings.http().host(), settings.http().port(), routes(system, settings, db, clock, blocking));
+      return Behaviors.empty();
+    });
+  }
+
+  static Route routes(org.apache.pekko.actor.typed.ActorSystem<?> system, Settings settings, Database db, Clock clock,
+      Executor blocking) {
+    ProjectSummaries summaries = new ProjectSummaries(db, blocking);
+    return concat(
+        new HealthRoutes(system, db, blocking).route(),
+        pathPrefix("api", () -> pathPrefix("v1", () -> concat(
+            new IngestRoutes(system, settings, clock).route(),
+            new ProjectRoutes(system, settings, summaries).route()))));
+  }
+}

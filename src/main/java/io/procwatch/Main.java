@@ -1,0 +1,106 @@
+package io.procwatch;
+
+import com.typesafe.config.Config;
+import io.procwatch.infra.AppConfig;
+import io.procwatch.infra.Database;
+import io.procwatch.infra.Settings;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar procwatch.jar <command>}. */
+@Command(
+    name = "procwatch",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Real-time monitoring and early warning for public procurement.",
+    subcommands = {Main.Serve.class, Main.Migrate.class, CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(System.out);
+    return 0;
+  }
+
+  abstract static class WithConfig {
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+        description = "Configuration file (default: ./conf/application.conf if present, else the packaged defaults).")
+    Path config;
+
+    Config config() {
+      return AppConfig.load(config);
+    }
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the service (HTTP API, project actors, projections).")
+  static final class Serve extends WithConfig implements Callable<Integer> {
+    @Option(names = "--port", description = "HTTP port (default: procwatch.http.port, 8080, or PROCWATCH_HTTP_PORT).")
+    Integer port;
+
+    @Override
+    public Integer call() {
+      Config config = config();
+      if (port != null) {
+        config = com.typesafe.config.ConfigFactory.parseString("procwatch.http.port = " + port).withFallback(config);
+      }
+      config = AppConfig.withDatabase(config);
+      Settings settings = Settings.from(config);
+      log.info("Starting procwatch {} on {}", Version.current(), settings.db());
+      Database db = Database.open(settings.db());
+      if (settings.db().migrateOnStart()) db.migrate();
+      ActorSystem<Void> system = ActorSystem.create(Guardian.create(settings, db, Clock.systemUTC()), "procwatch", config);
+      system.getWhenTerminated().toCompletableFuture().join();
+      db.close();
+      return 0;
+    }
+  }
+
+  @Command(name = "migrate", mixinStandardHelpOptions = true, description = "Apply pending database migrations and exit.")
+  static final class Migrate extends WithConfig implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      Settings settings = Settings.from(config());
+      try (Database db = Database.open(settings.db())) {
+        var result = db.migrate();
+        System.out.printf("%s: schema version %s, %d migration(s) applied%n", settings.db().url(),
+            result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion,
+            result.migrationsExecuted);
+      }
+      return 0;
+    }
+  }
+
+  /** The version Maven built, from a filtered resource. */
+  static final class Version implements CommandLine.IVersionProvider {
+    static String current() {
+      try (InputStream in = Main.class.getResourceAsStream("/procwatch-version.properties")) {
+        Properties p = new Properties();
+        if (in != null) p.load(in);
+        return p.getProperty("version", "unknown");
+      } catch (Exception e) {
+        return "unknown";
+      }
+    }
+
+    @Override
+    public String[] getVersion() {
+      return new String[] {"procwatch " + current(), "Apache Pekko (Apache-2.0), Java " + Runtime.version()};
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package io.procwatch.http;
+
+import static org.apache.pekko.http.javadsl.server.Directives.*;
+
+import io.procwatch.infra.Json;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds the routes, wraps them so that every error — a rejection, an unexpected exception — leaves as
+ * the API's JSON error shape, and unbinds gracefully on CoordinatedShutdown.
+ */
+public final class HttpServer {
+  private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+
+  private HttpServer() {}
+
+  /** The routes as served: every error in the API's JSON shape. */
+  public static Route sealed(Route routes) {
+    return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> routes));
+  }
+
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, String host, int port, Route routes) {
+    return Http.get(system)
+        .newServerAt(host, port)
+        .bind(sealed(routes))
+        .whenComplete((binding, error) -> {
+          if (error != null) {
+            log.error("Could not bind HTTP on {}:{}; stopping", host, port, error);
+            system.terminate();
+          } else {
+            InetSocketAddress a = binding.localAddress();
+            log.info("procwatch HTTP API listening on http://{}:{}/", a.getHostString(), a.getPort());
+            binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+          }
+        });
+  }
+
+  static ExceptionHandler exceptions() {
+    return ExceptionHandler.newBuilder()
+        .matchAny(e -> {
+          log.error("Unhandled error while serving a request", e);
+          return complete(ApiError.of(500, "INTERNAL", "internal error; see the service log").response());
+        })
+        .build();
+  }
+
+  /** Pekko's own rejection answers (404, 405, 400 on a bad parameter, ...) re-shaped as JSON errors. */
+  static RejectionHandler rejections() {
+    return RejectionHandler.defaultHandler().mapRejectionResponse(HttpServer::asJsonError);
+  }
+
+  private static HttpResponse asJsonError(HttpResponse response) {
+    if (response.entity() instanceof HttpEntity.Strict strict
+        && !strict.getContentType().mediaType().toString().equals("application/json")) {
+      String message = strict.getData().utf8String();
+      String code = response.status().reason().toUpperCase().replaceAll("[^A-Z0-9]+", "_");
+      Map<String, Object> body = Map.of("error", Map.of("code", code, "message", message));
+      try {
+        return response.withEntity(org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON,
+            Json.mapper().writeValueAsBytes(body));
+      } catch (Exception e) {
+        return response;
+      }
+    }
+    return response;
+  }
+}

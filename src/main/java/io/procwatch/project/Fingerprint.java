@@ -1,0 +1,52 @@
+package io.procwatch.project;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import io.procwatch.infra.Json;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The content fingerprint of a fact: SHA-256 over a canonical JSON form. Two deliveries of the same
+ * source fact compare equal even if one wrote {@code 100} and the other {@code 100.00}, or gave the time
+ * in another offset; any real difference in content changes it.
+ */
+final class Fingerprint {
+  private static final ObjectMapper CANONICAL =
+      Json.mapper().copy().registerModule(new SimpleModule().addSerializer(BigDecimal.class, new JsonSerializer<>() {
+        @Override
+        public void serialize(BigDecimal value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+          gen.writeString(value.signum() == 0 ? "0" : value.stripTrailingZeros().toPlainString());
+        }
+      }));
+
+  private Fingerprint() {}
+
+  static String of(Fact fact) {
+    try {
+      byte[] json = CANONICAL.writeValueAsString(fact).getBytes(StandardCharsets.UTF_8);
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
+      // 128 bits are plenty to tell two contents apart and halve what every project keeps per event.
+      return HexFormat.of().formatHex(digest, 0, 16);
+    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException("cannot fingerprint fact " + fact.eventId(), e);
+    }
+  }
+
+  /** Registration content without its envelope: a re-sent registration under a new event id is the same. */
+  static boolean sameContent(Fact.Data a, Fact.Data b) {
+    try {
+      return CANONICAL.writeValueAsString(a).equals(CANONICAL.writeValueAsString(b));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,251 @@
+package io.procwatch.project;
+
+import static org.apache.pekko.http.javadsl.server.Directives.*;
+
+import io.procwatch.http.ApiError;
+import io.procwatch.infra.Json;
+import io.procwatch.infra.Settings;
+import io.procwatch.project.ProcurementProject.Outcome;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaType;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /api/v1/events}: one fact as {@code application/json}, or a batch as
+ * {@code application/x-ndjson}. A fact is acknowledged only after its project actor has stored it.
+ */
+public final class IngestRoutes {
+  private static final Logger log = LoggerFactory.getLogger(IngestRoutes.class);
+  public static final ContentType NDJSON =
+      MediaTypes.customWithFixedCharset("application", "x-ndjson", HttpCharsets.UTF_8, Map.of(), false).toContentType();
+
+  private final ActorSystem<?> system;
+  private final ClusterSharding sharding;
+  private final Settings settings;
+  private final Clock clock;
+  private final IngestParser parser;
+
+  public IngestRoutes(ActorSystem<?> system, Settings settings, Clock clock) {
+    this.system = system;
+    this.sharding = ClusterSharding.get(system);
+    this.settings = settings;
+    this.clock = clock;
+    this.parser = new IngestParser(settings.ingest().maxFutureSkew());
+  }
+
+  /** Mounted under {@code /api/v1}. */
+  public Route route() {
+    return path("events", () ->
+        post(() -> extractRequestEntity(entity -> {
+          MediaType media = entity.getContentType().mediaType();
+          String kind = media.mainType() + "/" + media.subType();
+          return switch (kind) {
+            case "application/json" -> completeWithFuture(read(entity, settings.ingest().maxEventBytes()).thenCompose(this::single));
+            case "application/x-ndjson" -> completeWithFuture(read(entity, settings.ingest().maxBatchBytes()).thenCompose(this::batch));
+            default -> complete(new ApiError(415, "UNSUPPORTED_MEDIA_TYPE",
+                "send one event as application/json or a batch as application/x-ndjson, not " + kind, "Content-Type").response());
+          };
+        })));
+  }
+
+  /** The body as text, or a 413 when it is larger than {@code maxBytes}. */
+  private CompletionStage<Object> read(HttpEntity entity, long maxBytes) {
+    if (entity.getContentLengthOption().isPresent() && entity.getContentLengthOption().getAsLong() > maxBytes) {
+      return CompletableFuture.completedFuture(tooLarge(maxBytes));
+    }
+    return entity.toStrict(30_000, maxBytes, system)
+        .<Object>thenApply(strict -> strict.getData().decodeString(StandardCharsets.UTF_8))
+        .exceptionally(e -> {
+          Throwable cause = unwrap(e);
+          if (cause instanceof EntityStreamSizeException) return tooLarge(maxBytes);
+          throw new IllegalStateException(cause);
+        });
+  }
+
+  private static HttpResponse tooLarge(long maxBytes) {
+    return new ApiError(413, "PAYLOAD_TOO_LARGE", "the body is larger than " + maxBytes + " bytes", null).response();
+  }
+
+  // ------------------------------------------------------------------ one event
+
+  private CompletionStage<HttpResponse> single(Object body) {
+    if (body instanceof HttpResponse r) return CompletableFuture.completedFuture(r);
+    IngestParser.Parsed parsed = parser.parse((String) body, clock.instant());
+    if (parsed.error() != null) return CompletableFuture.completedFuture(parsed.error().response());
+    Fact fact = parsed.fact();
+    return record(fact.projectId(), List.of(fact))
+        .thenApply(outcomes -> {
+          Outcome o = outcomes.get(0);
+          if (o.error() != null) return reject(o).response();
+          return ApiError.json(StatusCodes.ACCEPTED, accepted(fact.projectId(), o));
+        })
+        .exceptionally(e -> unavailable(e, fact.projectId()).response());
+  }
+
+  // ------------------------------------------------------------------ a batch
+
+  /**
+   * One result line per input line, in order. Lines of one project go to its actor together (in
+   * order, in commands of at most max-facts-per-command), projects in parallel; a bad line is answered
+   * on its own and does not sink the rest.
+   */
+  private CompletionStage<HttpResponse> batch(Object body) {
+    if (body instanceof HttpResponse r) return CompletableFuture.completedFuture(r);
+    String[] lines = ((String) body).split("\r?\n", -1);
+    Instant now = clock.instant();
+    Map<Integer, Object> results = new LinkedHashMap<>();
+    Map<String, List<Integer>> lineNumbersByProject = new LinkedHashMap<>();
+    Map<String, List<Fact>> factsByProject = new LinkedHashMap<>();
+    int count = 0;
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i].strip();
+      if (line.isEmpty()) continue;
+      count++;
+      int lineNo = i + 1;
+      IngestParser.Parsed parsed = parser.parse(line, now);
+      if (parsed.error() != null) {
+        results.put(lineNo, lineError(lineNo, null, parsed.error()));
+        continue;
+      }
+      Fact f = parsed.fact();
+      results.put(lineNo, null);
+      lineNumbersByProject.computeIfAbsent(f.projectId(), k -> new ArrayList<>()).add(lineNo);
+      factsByProject.computeIfAbsent(f.projectId(), k -> new ArrayList<>()).add(f);
+    }
+    if (count == 0) {
+      return CompletableFuture.completedFuture(
+          new ApiError(400, "EMPTY_BATCH", "the batch has no events (one JSON event per line)", null).response());
+    }
+
+    List<CompletableFuture<Void>> pending = new ArrayList<>();
+    for (Map.Entry<String, List<Fact>> e : factsByProject.entrySet()) {
+      String projectId = e.getKey();
+      List<Integer> lineNos = lineNumbersByProject.get(projectId);
+      List<Fact> facts = e.getValue();
+      pending.add(recordInChunks(projectId, facts)
+          .<Void>handle((outcomes, err) -> {
+            synchronized (results) {
+              for (int k = 0; k < facts.size(); k++) {
+                int lineNo = lineNos.get(k);
+                if (err != null || k >= outcomes.size()) {
+                  results.put(lineNo, lineError(lineNo, facts.get(k).eventId(), unavailable(err, projectId)));
+                } else {
+                  Outcome o = outcomes.get(k);
+                  results.put(lineNo, o.error() != null ? lineError(lineNo, o.eventId(), reject(o)) : lineAccepted(lineNo, projectId, o));
+                }
+              }
+            }
+            return null;
+          })
+          .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(done -> {
+      StringBuilder out = new StringBuilder();
+      synchronized (results) {
+        for (Object r : results.values()) {
+          try {
+            out.append(Json.mapper().writeValueAsString(r)).append('\n');
+          } catch (Exception ex) {
+            throw new IllegalStateException(ex);
+          }
+        }
+      }
+      return HttpResponse.create().withStatus(StatusCodes.OK).withEntity(NDJSON, out.toString().getBytes(StandardCharsets.UTF_8));
+    });
+  }
+
+  /** Sends a project's facts in order, a command at a time; stops at the first failure (the rest are unanswered). */
+  private CompletionStage<List<Outcome>> recordInChunks(String projectId, List<Fact> facts) {
+    int size = settings.ingest().maxFactsPerCommand();
+    CompletionStage<List<Outcome>> chain = CompletableFuture.completedFuture(new ArrayList<>());
+    for (int from = 0; from < facts.size(); from += size) {
+      List<Fact> chunk = facts.subList(from, Math.min(facts.size(), from + size));
+      chain = chain.thenCompose(acc -> record(projectId, chunk).thenApply(outcomes -> {
+        acc.addAll(outcomes);
+        return acc;
+      }));
+    }
+    return chain;
+  }
+
+  private CompletionStage<List<Outcome>> record(String projectId, List<Fact> facts) {
+    return sharding.entityRefFor(ProcurementProject.ENTITY_TYPE_KEY, projectId)
+        .<ProcurementProject.Recorded>ask(replyTo -> new ProcurementProject.Record(facts, replyTo), settings.http().askTimeout())
+        .thenApply(ProcurementProject.Recorded::outcomes);
+  }
+
+  // ------------------------------------------------------------------ answers
+
+  private static Map<String, Object> accepted(String projectId, Outcome o) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("result", o.result());
+    m.put("eventId", o.eventId());
+    m.put("projectId", projectId);
+    m.put("stage", o.stage());
+    m.put("flags", o.flags());
+    return m;
+  }
+
+  private static Map<String, Object> lineAccepted(int line, String projectId, Outcome o) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("line", line);
+    m.put("status", 202);
+    m.putAll(accepted(projectId, o));
+    return m;
+  }
+
+  private static Map<String, Object> lineError(int line, String eventId, ApiError error) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("line", line);
+    m.put("status", error.status());
+    m.put("result", Outcome.REJECTED);
+    if (eventId != null) m.put("eventId", eventId);
+    m.putAll(error.body());
+    return m;
+  }
+
+  private static ApiError reject(Outcome o) {
+    Judge.Rejected r = o.error();
+    return new ApiError(409, r.code(), r.message(), r.field());
+  }
+
+  /** The project did not answer: nothing is known to be stored, and a retry with the same eventId is safe. */
+  private static ApiError unavailable(Throwable e, String projectId) {
+    Throwable cause = unwrap(e);
+    if (cause instanceof TimeoutException) {
+      log.warn("Project {} did not answer in time", projectId);
+    } else {
+      log.error("Recording facts of project {} failed", projectId, cause);
+    }
+    return new ApiError(503, "UNAVAILABLE",
+        "project " + projectId + " could not confirm that the event is stored; retry with the same eventId (retries are safe)", null);
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    while ((e instanceof java.util.concurrent.CompletionException || e instanceof java.util.concurrent.ExecutionException
+        || e instanceof IllegalStateException) && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+}

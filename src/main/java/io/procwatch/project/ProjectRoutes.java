@@ -1,0 +1,81 @@
+package io.procwatch.project;
+
+import static org.apache.pekko.http.javadsl.server.Directives.*;
+
+import io.procwatch.http.ApiError;
+import io.procwatch.infra.Settings;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * {@code GET /api/v1/projects/{id}} (one project, strongly consistent: asked of its actor) and
+ * {@code GET /api/v1/projects?buyer=&stage=&limit=&after=} (the listing, from the read side).
+ */
+public final class ProjectRoutes {
+  static final int DEFAULT_LIMIT = 50;
+  static final int MAX_LIMIT = 500;
+
+  private final ClusterSharding sharding;
+  private final Settings settings;
+  private final ProjectSummaries summaries;
+
+  public ProjectRoutes(ActorSystem<?> system, Settings settings, ProjectSummaries summaries) {
+    this.sharding = ClusterSharding.get(system);
+    this.settings = settings;
+    this.summaries = summaries;
+  }
+
+  /** Mounted under {@code /api/v1}. */
+  public Route route() {
+    return pathPrefix("projects", () -> concat(
+        pathEndOrSingleSlash(() -> get(this::list)),
+        path(PathMatchers.segment(), id -> get(() -> completeWithFuture(one(id))))));
+  }
+
+  private CompletionStage<HttpResponse> one(String projectId) {
+    return sharding.entityRefFor(ProcurementProject.ENTITY_TYPE_KEY, projectId)
+        .<ProcurementProject.Snapshot>ask(ProcurementProject.Get::new, settings.http().askTimeout())
+        .thenApply(s -> s.project() == null
+            ? new ApiError(404, "NOT_FOUND", "no project " + projectId, "projectId").response()
+            : ApiError.json(StatusCodes.OK, ProjectView.of(s.project())));
+  }
+
+  private Route list() {
+    return parameterOptional("buyer", buyer -> parameterOptional("stage", stage ->
+        parameterOptional("limit", limit -> parameterOptional("after", after -> {
+          Stage st = null;
+          if (stage.isPresent()) {
+            try {
+              st = Stage.valueOf(stage.get());
+            } catch (IllegalArgumentException e) {
+              return complete(new ApiError(400, "INVALID_PARAMETER",
+                  "stage: unknown stage '" + stage.get() + "'", "stage").response());
+            }
+          }
+          int n = DEFAULT_LIMIT;
+          if (limit.isPresent()) {
+            try {
+              n = Integer.parseInt(limit.get());
+            } catch (NumberFormatException e) {
+              n = -1;
+            }
+            if (n < 1 || n > MAX_LIMIT) {
+              return complete(new ApiError(400, "INVALID_PARAMETER",
+                  "limit: must be an integer from 1 to " + MAX_LIMIT, "limit").response());
+            }
+          }
+          return completeWithFuture(summaries.list(blankToNull(buyer), st, blankToNull(after), n)
+              .thenApply(page -> ApiError.json(StatusCodes.OK, page)));
+        }))));
+  }
+
+  private static String blankToNull(Optional<String> s) {
+    return s.filter(v -> !v.isBlank()).orElse(null);
+  }
+}

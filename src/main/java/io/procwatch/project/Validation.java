@@ -1,0 +1,110 @@
+package io.procwatch.project;
+
+import java.math.BigDecimal;
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * Collects the first problem with an ingested fact, naming the field (as a JSON path such as
+ * {@code data.amount}) and the reason. Used by the {@link Fact} records to check what the JSON shape
+ * alone cannot: required fields, money rules (domain.md §1), sane ranges.
+ */
+public final class Validation {
+  /**
+   * No single procurement fact of a provincial bureau comes near a trillion yuan (the whole country's
+   * government procurement is a few trillion a year); anything above is a unit error, not a purchase.
+   */
+  public static final BigDecimal MAX_AMOUNT = new BigDecimal("1000000000000");
+
+  private static final int MAX_TEXT = 2000;
+
+  /** A problem with one field. */
+  public record Problem(String field, String reason) {
+    public String message() {
+      return field + ": " + reason;
+    }
+  }
+
+  private final String prefix;
+  private Problem first;
+
+  public Validation(String prefix) {
+    this.prefix = prefix;
+  }
+
+  public Optional<Problem> problem() {
+    return Optional.ofNullable(first);
+  }
+
+  public boolean ok() {
+    return first == null;
+  }
+
+  public void fail(String field, String reason) {
+    if (first == null) first = new Problem(prefix + field, reason);
+  }
+
+  public Validation required(String field, Object value) {
+    if (value == null) fail(field, "is required");
+    else if (value instanceof String s && s.isBlank()) fail(field, "must not be blank");
+    return this;
+  }
+
+  public Validation text(String field, String value) {
+    if (value != null && value.length() > MAX_TEXT) fail(field, "is longer than " + MAX_TEXT + " characters");
+    return this;
+  }
+
+  public Validation requiredText(String field, String value) {
+    required(field, value);
+    return text(field, value);
+  }
+
+  /** Money in CNY yuan: exact, at most 2 decimals, not negative (domain.md §1), not absurd. */
+  public Validation money(String field, BigDecimal value) {
+    if (value == null) return this;
+    if (value.signum() < 0) fail(field, "must not be negative");
+    else checkMoneyShape(field, value);
+    return this;
+  }
+
+  public Validation requiredMoney(String field, BigDecimal value) {
+    required(field, value);
+    return money(field, value);
+  }
+
+  /** A signed money change (an amendment may reduce a contract). */
+  public Validation signedMoney(String field, BigDecimal value) {
+    if (value != null) checkMoneyShape(field, value);
+    return this;
+  }
+
+  private void checkMoneyShape(String field, BigDecimal value) {
+    if (value.stripTrailingZeros().scale() > 2) fail(field, "must have at most 2 decimals (CNY fen)");
+    else if (value.abs().compareTo(MAX_AMOUNT) > 0) fail(field, "is beyond any plausible amount (max " + MAX_AMOUNT.toPlainString() + " CNY)");
+  }
+
+  public Validation range(String field, Integer value, int min, int max) {
+    if (value != null && (value < min || value > max)) fail(field, "must be between " + min + " and " + max);
+    return this;
+  }
+
+  public Validation positive(String field, BigDecimal value) {
+    if (value != null && value.signum() <= 0) fail(field, "must be greater than 0");
+    return this;
+  }
+
+  public Validation notBlankElements(String field, Collection<String> values) {
+    if (values != null) {
+      int i = 0;
+      for (String v : values) {
+        if (v == null || v.isBlank()) {
+          fail(field + "[" + i + "]", "must not be blank");
+          break;
+        }
+        i++;
+      }
+    }
+    return this;
+  }
+}
