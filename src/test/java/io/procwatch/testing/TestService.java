@@ -60,7 +60,7 @@ public final class TestService implements AutoCloseable {
     ActorSystem<Void> system =
         ActorSystem.create(Guardian.create(settings, db, clock), "procwatch-test", config);
     TestService service = new TestService(system, db, port);
-    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
         .until(() -> service.get("/health/ready").statusCode() == 200);
     return service;
   }
