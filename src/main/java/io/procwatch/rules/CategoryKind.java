@@ -1,6 +1,9 @@
 package io.procwatch.rules;
 
-/** 品目 kind of a procurement (domain.md §2); thresholds differ for works (§4). */
+/**
+ * The three kinds of procurement object (domain.md §2 {@code categoryKind}). Thresholds differ per kind, so every
+ * threshold lookup takes one.
+ */
 public enum CategoryKind {
   GOODS,
   SERVICES,
