@@ -12,6 +12,7 @@ import io.procwatch.project.ProcurementProject;
 import io.procwatch.project.ProjectRoutes;
 import io.procwatch.project.ProjectSummaries;
 import io.procwatch.project.ProjectSummaryProjection;
+import io.procwatch.rules.RuleContext;
 import io.procwatch.rules.RuleEngine;
 import java.time.Clock;
 import java.util.concurrent.Executor;
@@ -38,7 +39,8 @@ public final class Guardian {
       }
       Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("procwatch.blocking-dispatcher"));
 
-      ProcurementProject.init(system, new Judge(RuleEngine.standard()), clock, settings.projection().tagCount());
+      RuleEngine rules = RuleEngine.standard(RuleContext.load(system.settings().config()));
+      ProcurementProject.init(system, new Judge(rules), clock, settings.projection().tagCount());
       ProjectSummaryProjection.init(system, db, clock, settings.projection().tagCount());
 
       HttpServer.start(system, settings.http().host(), settings.http().port(), routes(system, settings, db, clock, blocking));

@@ -1,9 +1,17 @@
 package io.procwatch.alert;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.procwatch.infra.CborSerializable;
 import java.time.Instant;
 
 /** One transition of an alert, as persisted by the owning project and numbered by the alert read side. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = AlertChange.Raised.class, name = "RAISED"),
+  @JsonSubTypes.Type(value = AlertChange.Acknowledged.class, name = "ACKNOWLEDGED"),
+  @JsonSubTypes.Type(value = AlertChange.Resolved.class, name = "RESOLVED")
+})
 public sealed interface AlertChange extends CborSerializable {
   String alertId();
 

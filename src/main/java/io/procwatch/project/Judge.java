@@ -2,6 +2,9 @@ package io.procwatch.project;
 
 import io.procwatch.infra.CborSerializable;
 import io.procwatch.project.Fact.ContractSigned;
+import io.procwatch.alert.AlertBook;
+import io.procwatch.rules.Condition;
+import io.procwatch.rules.Deadline;
 import io.procwatch.rules.Finding;
 import io.procwatch.rules.RuleEngine;
 import java.math.BigDecimal;
@@ -33,6 +36,10 @@ public final class Judge {
     this.rules = rules;
   }
 
+  public RuleEngine rules() {
+    return rules;
+  }
+
   /**
    * @param state the project, or {@code null} if it has never been registered
    * @param now the service clock, when the fact is being recorded
@@ -44,8 +51,8 @@ public final class Judge {
         return new Rejected("PROJECT_NOT_REGISTERED", "projectId",
             "project " + fact.projectId() + " has not been registered; send its ProjectRegistered first");
       }
-      RecordedFact first = new RecordedFact(fact, now, fingerprint, Stage.REGISTERED, rules.evaluate(null, fact, now));
-      return new Accepted(first);
+      RecordedFact first = new RecordedFact(fact, now, fingerprint, Stage.REGISTERED, List.of());
+      return new Accepted(withFlags(null, first, now));
     }
 
     String seen = state.seen().get(fact.eventId());
@@ -60,8 +67,33 @@ public final class Judge {
     if (refused != null) return refused;
     if (fact.data() instanceof Fact.ProjectRegistered) return new Duplicate(state.stage());
 
-    List<Finding> findings = rules.evaluate(state, fact, now);
-    return new Accepted(new RecordedFact(fact, now, fingerprint, nextStage(state, fact), findings));
+    RecordedFact recorded = new RecordedFact(fact, now, fingerprint, nextStage(state, fact), List.of());
+    return new Accepted(withFlags(state, recorded, now));
+  }
+
+  /**
+   * A fact is "flagged" when it makes a rule's condition hold that did not hold before it (a skipped step,
+   * a payment beyond the contract, a deadline it closes late, ...). Judged at the same instant before and
+   * after, so only the fact itself makes the difference.
+   */
+  private RecordedFact withFlags(ProjectState before, RecordedFact recorded, Instant now) {
+    ProjectState after = before == null ? ProjectState.registered(recorded) : before.apply(recorded);
+    RuleEngine.Evaluation was = rules.evaluate(before, now);
+    RuleEngine.Evaluation is = rules.evaluate(after, now);
+    java.util.Set<String> held = was.holdingKeys(now);
+    List<Finding> flags = new java.util.ArrayList<>();
+    for (Condition c : is.conditions()) {
+      if (!held.contains(c.key())) flags.add(new Finding(c.rule(), c.severity(), c.subject(), c.message()));
+    }
+    for (Deadline d : is.deadlines()) {
+      String key = d.rule() + "|" + d.subject();
+      if (d.breached(now) && !held.contains(key)) {
+        flags.add(new Finding(d.rule(), d.severity(), d.subject(), d.message() + " (" + AlertBook.lateWords(
+            d.closedAt() == null ? java.time.Duration.between(d.dueAt(), now) : d.lateness()) + ")"));
+      }
+    }
+    return flags.isEmpty() ? recorded
+        : new RecordedFact(recorded.fact(), recorded.recordedAt(), recorded.fingerprint(), recorded.stageAfter(), List.copyOf(flags));
   }
 
   /** Facts that refer to something the project does not have, or contradict its registration. */

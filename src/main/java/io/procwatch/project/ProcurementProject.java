@@ -7,6 +7,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.time.Instant;
+import io.procwatch.alert.Alert;
+import io.procwatch.alert.AlertChange;
+import io.procwatch.alert.AlertStatus;
+import io.procwatch.alert.Resolution;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -46,6 +54,23 @@ public final class ProcurementProject
   /** Everything known about the project. */
   public record Get(ActorRef<Snapshot> replyTo) implements Command {}
 
+  /**
+   * Look at the clock: raise what came due, pre-warn what is due soon. Sent by the project's own timer
+   * while it is alive and by the {@code DeadlineWatch} (which also wakes passivated projects).
+   */
+  public record WakeUp() implements Command {}
+
+  /** A supervisor acknowledges an alert of this project. */
+  public record Acknowledge(String alertId, String by, String note, ActorRef<AlertReply> replyTo) implements Command {}
+
+  /** A supervisor resolves an alert of this project, with a note. */
+  public record Resolve(String alertId, String by, String note, ActorRef<AlertReply> replyTo) implements Command {}
+
+  /**
+   * The alert after an acknowledge or resolve, or why not: {@code NOT_FOUND} or {@code NOT_ALLOWED}.
+   */
+  public record AlertReply(io.procwatch.alert.Alert alert, String error, String message) implements CborSerializable {}
+
   /** One outcome per fact of a {@link Record}, in the same order. */
   public record Recorded(List<Outcome> outcomes) implements CborSerializable {}
 
@@ -67,8 +92,19 @@ public final class ProcurementProject
 
   public sealed interface Event extends CborSerializable {}
 
-  /** Facts accepted together, each with the stage it led to and what the rules found. */
-  public record FactsRecorded(List<RecordedFact> facts) implements Event {}
+  /**
+   * Facts accepted together, each with the stage it led to and what the rules found.
+   *
+   * @param wakeAt when the project next needs waking on the wall clock after these facts (a deadline or a
+   *     pre-warning coming due), or null: the read side keeps it so passivated projects are woken on time
+   */
+  public record FactsRecorded(List<RecordedFact> facts, Instant wakeAt) implements Event {}
+
+  /**
+   * Alert transitions of the project (raised, acknowledged, resolved), and the identities a supervisor
+   * silenced by resolving them while their condition still held.
+   */
+  public record AlertsChanged(List<AlertChange> changes, Set<String> suppressed, Instant wakeAt) implements Event {}
 
   // ------------------------------------------------------------------ state: unregistered, then active
 
@@ -79,6 +115,16 @@ public final class ProcurementProject
     default State apply(RecordedFact recorded) {
       ProjectState p = project();
       return new Active(p == null ? ProjectState.registered(recorded) : p.apply(recorded));
+    }
+
+    default State apply(Event event) {
+      if (event instanceof FactsRecorded e) {
+        State s = this;
+        for (RecordedFact r : e.facts()) s = s.apply(r);
+        return s;
+      }
+      AlertsChanged a = (AlertsChanged) event;
+      return new Active(project().withAlerts(a.changes(), a.suppressed()));
     }
   }
 
@@ -100,7 +146,7 @@ public final class ProcurementProject
   }
 
   public static Behavior<Command> create(String projectId, Judge judge, Clock clock, int tagCount) {
-    return Behaviors.setup(ctx -> new ProcurementProject(projectId, judge, clock, tagCount));
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ProcurementProject(projectId, judge, clock, tagCount, timers)));
   }
 
   /** The projection tag of a project: a stable hash, so each tag's projection sees all of a project's facts in order. */
@@ -112,12 +158,17 @@ public final class ProcurementProject
     return "project-" + index;
   }
 
+  /** The tag of events that carry alert changes: read by the one projection that numbers them. */
+  public static final String ALERTS_TAG = "alerts";
+
   private final String projectId;
   private final Judge judge;
   private final Clock clock;
   private final Set<String> tags;
+  private final Set<String> alertTags;
+  private final TimerScheduler<Command> timers;
 
-  private ProcurementProject(String projectId, Judge judge, Clock clock, int tagCount) {
+  private ProcurementProject(String projectId, Judge judge, Clock clock, int tagCount, TimerScheduler<Command> timers) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), projectId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
@@ -125,6 +176,8 @@ public final class ProcurementProject
     this.judge = judge;
     this.clock = clock;
     this.tags = Set.of(tagFor(projectId, tagCount));
+    this.alertTags = Set.of(tagFor(projectId, tagCount), ALERTS_TAG);
+    this.timers = timers;
   }
 
   @Override
@@ -138,6 +191,9 @@ public final class ProcurementProject
         .forAnyState()
         .onCommand(Record.class, this::onRecord)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), new Snapshot(state.project())))
+        .onCommand(WakeUp.class, this::onWakeUp)
+        .onCommand(Acknowledge.class, this::onAcknowledge)
+        .onCommand(Resolve.class, this::onResolve)
         .build();
   }
 
@@ -165,7 +221,93 @@ public final class ProcurementProject
     }
     Recorded reply = new Recorded(List.copyOf(outcomes));
     if (accepted.isEmpty()) return Effect().reply(cmd.replyTo(), reply);
-    return Effect().persist(new FactsRecorded(List.copyOf(accepted))).thenReply(cmd.replyTo(), s -> reply);
+    // The batch is judged as a whole: alerts are reconciled once, after its last fact, so a deadline that a
+    // later fact of the same batch closes in time never raises a transient alert.
+    Instant now = clock.instant();
+    Watch watch = Watch.of(current.project(), now, judge.rules());
+    List<Event> events = new ArrayList<>(2);
+    events.add(new FactsRecorded(List.copyOf(accepted), watch.wakeAt()));
+    if (!watch.quiet(current.project())) events.add(new AlertsChanged(watch.changes(), watch.suppressed(), watch.wakeAt()));
+    return Effect().persist(events).thenRun(s -> armTimer(watch.wakeAt(), now)).thenReply(cmd.replyTo(), s -> reply);
+  }
+
+  private ReplyEffect<Event, State> onWakeUp(State state, WakeUp cmd) {
+    ProjectState p = state.project();
+    if (p == null) return Effect().noReply();
+    Instant now = clock.instant();
+    Watch watch = Watch.of(p, now, judge.rules());
+    if (watch.quiet(p)) {
+      armTimer(watch.wakeAt(), now);
+      return Effect().noReply();
+    }
+    return Effect().persist(new AlertsChanged(watch.changes(), watch.suppressed(), watch.wakeAt()))
+        .thenRun(s -> armTimer(watch.wakeAt(), now))
+        .thenNoReply();
+  }
+
+  private ReplyEffect<Event, State> onAcknowledge(State state, Acknowledge cmd) {
+    Alert alert = alertOf(state, cmd.alertId());
+    if (alert == null) return Effect().reply(cmd.replyTo(), notFound(cmd.alertId()));
+    if (alert.status() != AlertStatus.FIRING) {
+      return Effect().reply(cmd.replyTo(), new AlertReply(alert, "NOT_ALLOWED",
+          "alert " + alert.id() + " is " + alert.status() + "; only a FIRING alert can be acknowledged"));
+    }
+    ProjectState p = state.project();
+    AlertChange ack = new AlertChange.Acknowledged(alert.id(), cmd.by(), cmd.note(), clock.instant());
+    return Effect().persist(new AlertsChanged(List.of(ack), p.alerts().suppressed(), null))
+        .thenReply(cmd.replyTo(), s -> new AlertReply(s.project().alerts().byId(alert.id()), null, null));
+  }
+
+  private ReplyEffect<Event, State> onResolve(State state, Resolve cmd) {
+    Alert alert = alertOf(state, cmd.alertId());
+    if (alert == null) return Effect().reply(cmd.replyTo(), notFound(cmd.alertId()));
+    if (alert.status() == AlertStatus.RESOLVED) {
+      return Effect().reply(cmd.replyTo(), new AlertReply(alert, "NOT_ALLOWED", "alert " + alert.id() + " is already resolved"));
+    }
+    ProjectState p = state.project();
+    Instant now = clock.instant();
+    // While its condition still holds, a manually resolved identity stays silent (no instant re-fire); once
+    // the condition clears, the silence lifts and a later re-fire is a new alert.
+    Set<String> suppressed = new java.util.HashSet<>(p.alerts().suppressed());
+    if (!alert.rule().startsWith("DL")) suppressed.add(alert.key());
+    Set<String> stillHolding = Watch.holdingKeys(p, now, judge.rules());
+    suppressed.retainAll(stillHolding);
+    AlertChange resolved = new AlertChange.Resolved(alert.id(), Resolution.MANUAL, cmd.by(), cmd.note(), null, null, now);
+    return Effect().persist(new AlertsChanged(List.of(resolved), Set.copyOf(suppressed), null))
+        .thenReply(cmd.replyTo(), s -> new AlertReply(s.project().alerts().byId(alert.id()), null, null));
+  }
+
+  private static Alert alertOf(State state, String alertId) {
+    return state.project() == null ? null : state.project().alerts().byId(alertId);
+  }
+
+  private static AlertReply notFound(String alertId) {
+    return new AlertReply(null, "NOT_FOUND", "no alert " + alertId);
+  }
+
+  /**
+   * While the project is alive its own timer wakes it exactly when a deadline comes due; the
+   * DeadlineWatch covers the time it is passivated or the service is down.
+   */
+  private void armTimer(Instant wakeAt, Instant now) {
+    if (wakeAt == null) {
+      timers.cancel(WAKE_TIMER);
+    } else {
+      Duration delay = Duration.between(now, wakeAt);
+      timers.startSingleTimer(WAKE_TIMER, new WakeUp(), delay.isNegative() ? Duration.ZERO : delay.plusMillis(1));
+    }
+  }
+
+  private static final String WAKE_TIMER = "wake";
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          // a deadline may have come due while the project was asleep
+          if (state.project() != null) timers.startSingleTimer(WAKE_TIMER, new WakeUp(), Duration.ZERO);
+        })
+        .build();
   }
 
   private static Outcome rejected(Fact fact, State state, Judge.Rejected why) {
@@ -177,17 +319,12 @@ public final class ProcurementProject
   public EventHandler<State, Event> eventHandler() {
     return newEventHandlerBuilder()
         .forAnyState()
-        .onEvent(FactsRecorded.class, (state, e) -> {
-          State s = state;
-          for (RecordedFact r : e.facts()) s = s.apply(r);
-          return s;
-        })
-        .build();
+        .onAnyEvent(State::apply);
   }
 
   @Override
   public Set<String> tagsFor(Event event) {
-    return tags;
+    return event instanceof AlertsChanged ? alertTags : tags;
   }
 
   /** Snapshots keep recovery short for long-lived projects; two are kept in case the newest is damaged. */

@@ -9,7 +9,9 @@ import io.procwatch.project.Fact.MethodApproved;
 import io.procwatch.project.Fact.NoticePublished;
 import io.procwatch.project.Fact.PaymentKind;
 import io.procwatch.project.Fact.ProjectRegistered;
-import io.procwatch.rules.Finding;
+import io.procwatch.alert.Alert;
+import io.procwatch.alert.AlertBook;
+import io.procwatch.alert.AlertChange;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,11 +50,12 @@ public record ProjectState(
     List<Deposit> deposits,
     Map<String, Instant> steps,
     Map<String, String> seen,
-    List<RecordedFact> history)
+    List<RecordedFact> history,
+    AlertBook.Book alerts)
     implements CborSerializable {
 
   /** Steps that belong to one tender round and start over when a procurement fails (re-tender). */
-  static final Set<String> ROUND_STEPS =
+  public static final Set<String> ROUND_STEPS =
       Set.of("MethodApproved", "NoticePublished", "BidReceived", "BidsOpened", "BidDisqualified",
           "EvaluationCompleted", "SupplierConfirmed", "AwardPublished");
 
@@ -69,7 +72,8 @@ public record ProjectState(
   static ProjectState registered(RecordedFact first) {
     ProjectState empty =
         new ProjectState(first.fact().projectId(), null, Stage.REGISTERED, 1, null, null, List.of(), Map.of(),
-            List.of(), null, null, null, List.of(), List.of(), Map.of(), List.of(), Map.of(), Map.of(), List.of());
+            List.of(), null, null, null, List.of(), List.of(), Map.of(), List.of(), Map.of(), Map.of(), List.of(),
+            AlertBook.Book.EMPTY);
     return empty.apply(first);
   }
 
@@ -113,16 +117,18 @@ public record ProjectState(
     return award != null ? award.supplier() : confirmedSupplier;
   }
 
-  public int irregularityCount() {
+  /** Open alerts, pre-warnings excluded: the irregularities a supervisor has to look at. */
+  public int openAlertCount() {
     int n = 0;
-    for (RecordedFact f : history) n += f.findings().size();
+    for (Alert a : alerts.alerts()) if (a.open() && !a.prewarning()) n++;
     return n;
   }
 
-  public List<Finding> irregularities() {
-    List<Finding> all = new ArrayList<>();
-    for (RecordedFact f : history) all.addAll(f.findings());
-    return all;
+  /** The state after alert changes were persisted. */
+  public ProjectState withAlerts(List<AlertChange> changes, Set<String> suppressed) {
+    return new ProjectState(projectId, registration, stage, round, method, notice, bids, disqualified, ranking,
+        confirmedSupplier, award, contract, amendments, payments, challenges, deposits, steps, seen, history,
+        AlertBook.apply(alerts, changes, suppressed));
   }
 
   public Instant lastOccurredAt() {
@@ -213,6 +219,7 @@ public record ProjectState(
     final Map<String, Instant> steps;
     final Map<String, String> seen;
     final List<RecordedFact> history;
+    final AlertBook.Book alerts;
 
     Builder(ProjectState s) {
       projectId = s.projectId;
@@ -234,6 +241,7 @@ public record ProjectState(
       steps = new LinkedHashMap<>(s.steps);
       seen = new LinkedHashMap<>(s.seen);
       history = new ArrayList<>(s.history);
+      alerts = s.alerts;
     }
 
     ProjectState build() {
@@ -242,7 +250,7 @@ public record ProjectState(
           confirmedSupplier, award, contract, Collections.unmodifiableList(amendments),
           Collections.unmodifiableList(payments), Collections.unmodifiableMap(challenges),
           Collections.unmodifiableList(deposits), Collections.unmodifiableMap(steps),
-          Collections.unmodifiableMap(seen), Collections.unmodifiableList(history));
+          Collections.unmodifiableMap(seen), Collections.unmodifiableList(history), alerts);
     }
   }
 }

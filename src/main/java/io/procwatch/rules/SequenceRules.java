@@ -1,53 +1,90 @@
 package io.procwatch.rules;
 
 import io.procwatch.project.Fact;
-import io.procwatch.project.Fact.ContractSigned;
-import io.procwatch.project.Fact.DepositKind;
-import io.procwatch.project.Fact.DepositReturned;
 import io.procwatch.project.ProjectState;
+import io.procwatch.project.RecordedFact;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * SQ01–SQ03 of domain.md §3: the checks that are part of judging an event as it arrives. A step that
- * comes before a step it requires is stored and flagged (procwatch records reality, it does not hide it).
+ * SQ01–SQ03 of domain.md §3, the order of steps. Judged in business time over the whole history, so a
+ * backfill that reports steps out of order is not flagged once the missing step arrives with an earlier
+ * business time (the alert then clears).
  */
 public final class SequenceRules implements ProjectRule {
-  public static final String SQ01 = "SQ01";
-  public static final String SQ02 = "SQ02";
-  public static final String SQ03 = "SQ03";
 
   @Override
-  public List<Finding> evaluate(ProjectState before, Fact fact, Instant now) {
-    if (before == null) return List.of();
-    List<Finding> found = new ArrayList<>();
-    String type = fact.type();
-
-    if (before.stage().terminal() && !(fact.data() instanceof DepositReturned)) {
-      found.add(new Finding(SQ03, Severity.WARNING, type,
-          type + " after the project was " + (before.stage().name().toLowerCase()) + " (结项后活动)"));
-    }
-
-    for (String required : requiredBefore(before, fact)) {
-      Instant at = before.stepAt(required);
-      if (at == null) {
-        found.add(new Finding(SQ01, Severity.CRITICAL, type, type + " before " + required + " (程序倒置: step skipped)"));
-      } else if (at.isAfter(fact.occurredAt())) {
-        found.add(new Finding(SQ01, Severity.CRITICAL, type,
-            type + " at " + fact.occurredAt() + " precedes " + required + " at " + at + " (程序倒置)"));
-      }
-    }
-
-    if (fact.data() instanceof ContractSigned c) {
-      String awarded = before.awardedSupplier();
-      if (awarded != null && !awarded.equals(c.supplier())) {
-        found.add(new Finding(SQ02, Severity.CRITICAL, c.contractId(),
-            "contract " + c.contractId() + " signed with " + c.supplier() + " but the award went to " + awarded
-                + " (合同供应商不一致)"));
-      }
-    }
+  public List<Condition> conditions(ProjectState s, Instant now, RuleContext ctx) {
+    List<Condition> found = new ArrayList<>();
+    List<RecordedFact> facts = current(s);
+    sq01(s, facts, found, ctx);
+    sq02(s, found, ctx);
+    sq03(s, found, ctx);
     return found;
+  }
+
+  /** The facts that count now: everything, except the round steps of failed rounds. */
+  static List<RecordedFact> current(ProjectState s) {
+    int lastFailure = -1;
+    List<RecordedFact> h = s.history();
+    for (int i = 0; i < h.size(); i++) if (h.get(i).fact().data() instanceof Fact.ProcurementFailed) lastFailure = i;
+    if (lastFailure < 0) return h;
+    List<RecordedFact> out = new ArrayList<>(h.size());
+    for (int i = 0; i < h.size(); i++) {
+      if (i < lastFailure && ProjectState.ROUND_STEPS.contains(h.get(i).fact().type())) continue;
+      out.add(h.get(i));
+    }
+    return out;
+  }
+
+  /** SQ01 程序倒置: a step with no occurrence of a step it requires at or before its business time. */
+  private static void sq01(ProjectState s, List<RecordedFact> facts, List<Condition> found, RuleContext ctx) {
+    Map<String, Instant> earliest = new LinkedHashMap<>();
+    for (RecordedFact r : facts) earliest.merge(r.fact().type(), r.fact().occurredAt(), (a, b) -> a.isBefore(b) ? a : b);
+    Map<String, Condition> bySubject = new LinkedHashMap<>();
+    for (RecordedFact r : facts) {
+      Fact f = r.fact();
+      if (bySubject.containsKey(f.type())) continue;
+      for (String required : requiredBefore(s, f)) {
+        Instant at = earliest.get(required);
+        if (at != null && !at.isAfter(f.occurredAt())) continue;
+        String why = at == null ? f.type() + " without " + required : f.type() + " at " + f.occurredAt() + " before " + required + " at " + at;
+        bySubject.putIfAbsent(f.type(), new Condition("SQ01", ctx.rule(RuleId.SQ01).severity(), f.type(), false,
+            f.occurredAt(), null, null, why + " (程序倒置)", Map.of("step", f.type(), "requires", required, "eventId", f.eventId())));
+      }
+    }
+    found.addAll(bySubject.values());
+  }
+
+  /** SQ02 合同供应商不一致. */
+  private static void sq02(ProjectState s, List<Condition> found, RuleContext ctx) {
+    Fact.ContractSigned c = s.contract();
+    String awarded = s.awardedSupplier();
+    if (c == null || awarded == null || awarded.equals(c.supplier())) return;
+    found.add(new Condition("SQ02", ctx.rule(RuleId.SQ02).severity(), c.contractId(), false,
+        s.stepAt("ContractSigned"), null, c.supplier(),
+        "contract " + c.contractId() + " signed with " + c.supplier() + " but the award went to " + awarded + " (合同供应商不一致)",
+        Map.of("contractSupplier", c.supplier(), "awardedSupplier", awarded)));
+  }
+
+  /** SQ03 结项后活动: anything but a deposit return reported after the closing or cancellation. */
+  private static void sq03(ProjectState s, List<Condition> found, RuleContext ctx) {
+    boolean ended = false;
+    Map<String, Condition> byType = new LinkedHashMap<>();
+    for (RecordedFact r : s.history()) {
+      Fact.Data d = r.fact().data();
+      if (ended && !(d instanceof Fact.DepositReturned)) {
+        String type = r.fact().type();
+        byType.putIfAbsent(type, new Condition("SQ03", ctx.rule(RuleId.SQ03).severity(), type, false,
+            r.fact().occurredAt(), null, null, type + " after the project was closed (结项后活动)",
+            Map.of("eventId", r.fact().eventId())));
+      }
+      if (d instanceof Fact.ProjectClosed || d instanceof Fact.ProjectCancelled) ended = true;
+    }
+    found.addAll(byType.values());
   }
 
   /**
@@ -64,12 +101,12 @@ public final class SequenceRules implements ProjectRule {
     if (d instanceof Fact.BidDisqualified || d instanceof Fact.EvaluationCompleted) return List.of("BidsOpened");
     if (d instanceof Fact.SupplierConfirmed) return competitive ? List.of("EvaluationCompleted") : List.of();
     if (d instanceof Fact.AwardPublished) return competitive ? List.of("SupplierConfirmed") : List.of();
-    if (d instanceof ContractSigned) return competitive ? List.of("MethodApproved", "AwardPublished") : List.of("MethodApproved");
+    if (d instanceof Fact.ContractSigned) return competitive ? List.of("MethodApproved", "AwardPublished") : List.of("MethodApproved");
     if (d instanceof Fact.ContractPublished || d instanceof Fact.Delivered || d instanceof Fact.PaymentMade) {
       return List.of("ContractSigned");
     }
     if (d instanceof Fact.Accepted) return List.of("Delivered");
-    if (d instanceof DepositReturned r && r.kind() != DepositKind.BID) return List.of("ContractSigned");
+    if (d instanceof Fact.DepositReturned r && r.kind() != Fact.DepositKind.BID) return List.of("ContractSigned");
     return List.of();
   }
 }

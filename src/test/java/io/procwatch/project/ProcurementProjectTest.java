@@ -56,7 +56,7 @@ class ProcurementProjectTest {
   void newProject() {
     Clock clock = Clock.fixed(Instant.parse("2026-11-30T00:00:00Z"), ZoneOffset.UTC);
     kit = EventSourcedBehaviorTestKit.create(testKit.system(),
-        ProcurementProject.create(PID, new Judge(RuleEngine.standard()), clock, 4));
+        ProcurementProject.create(PID, new Judge(RuleEngine.standard(io.procwatch.rules.RuleContext.defaults())), clock, 4));
   }
 
   // ------------------------------------------------------------------ helpers
@@ -324,8 +324,13 @@ class ProcurementProjectTest {
       assertThat(f.severity()).isEqualTo(io.procwatch.rules.Severity.CRITICAL);
     });
     assertThat(o.stage()).isEqualTo(Stage.DELIVERED);
-    assertThat(result.events()).hasSize(1);
-    assertThat(project().irregularityCount()).isEqualTo(1);
+    // the fact, then the alert it raised, persisted together
+    assertThat(result.events()).hasSize(2);
+    assertThat(result.events().get(0)).isInstanceOf(ProcurementProject.FactsRecorded.class);
+    var changed = (ProcurementProject.AlertsChanged) result.events().get(1);
+    assertThat(changed.changes()).singleElement().isInstanceOfSatisfying(io.procwatch.alert.AlertChange.Raised.class,
+        r -> assertThat(r.alert().rule() + ":" + r.alert().subject()).isEqualTo("SQ01:Delivered"));
+    assertThat(project().openAlertCount()).isEqualTo(1);
   }
 
   @Test
@@ -384,6 +389,6 @@ class ProcurementProjectTest {
     ProjectState before = project();
     kit.restart();
     assertThat(project()).isEqualTo(before);
-    assertThat(project().irregularityCount()).isEqualTo(1);
+    assertThat(project().openAlertCount()).isEqualTo(1);
   }
 }

@@ -1,0 +1,37 @@
+package io.procwatch.project;
+
+import io.procwatch.alert.AlertBook;
+import io.procwatch.alert.AlertChange;
+import io.procwatch.rules.RuleEngine;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a project's alerts must become at an instant, and when it next needs waking: the one place where
+ * rules meet the alert lifecycle, used by the project actor (after a batch of facts, on a wake-up) and by
+ * timeline tests alike.
+ *
+ * @param wakeAt when a deadline or pre-warning of the project next comes due on the wall clock, or null
+ */
+public record Watch(List<AlertChange> changes, Set<String> suppressed, Instant wakeAt) {
+
+  public static Watch of(ProjectState project, Instant now, RuleEngine rules) {
+    if (project == null) return new Watch(List.of(), Set.of(), null);
+    RuleEngine.Evaluation ev = rules.evaluate(project, now);
+    List<AlertChange> changes = AlertBook.reconcile(project.alerts(), project.projectId(), project.buyer(),
+        ev.conditions(), ev.deadlines(), now, rules::info);
+    Set<String> suppressed = AlertBook.stillSuppressed(project.alerts().suppressed(), ev.conditions());
+    return new Watch(List.copyOf(changes), suppressed, ev.nextWakeAt());
+  }
+
+  /** The identities of everything that holds now. */
+  public static Set<String> holdingKeys(ProjectState project, Instant now, RuleEngine rules) {
+    return rules.evaluate(project, now).holdingKeys(now);
+  }
+
+  /** Nothing to persist: no alert changes, and the silenced identities are as they were. */
+  public boolean quiet(ProjectState project) {
+    return changes.isEmpty() && suppressed.equals(project.alerts().suppressed());
+  }
+}

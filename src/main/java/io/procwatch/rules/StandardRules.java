@@ -1,0 +1,16 @@
+package io.procwatch.rules;
+
+import java.util.List;
+
+/** The catalogue of rule implementations, in code order. */
+final class StandardRules {
+  private StandardRules() {}
+
+  static List<ProjectRule> projectRules() {
+    return List.of(new SequenceRules());
+  }
+
+  static List<DeadlineRule> deadlineRules() {
+    return List.of();
+  }
+}
