@@ -10,7 +10,7 @@ import org.apache.pekko.projection.jdbc.JdbcSession;
  * A projection's transaction: one pooled connection with auto-commit off, so the handler's writes and
  * the projection offset commit together (exactly-once).
  */
-public final class PlainJdbcSession implements JdbcSession {
+public class PlainJdbcSession implements JdbcSession {
   private final Connection connection;
 
   public PlainJdbcSession(DataSource dataSource) {

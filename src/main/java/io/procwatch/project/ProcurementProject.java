@@ -104,7 +104,8 @@ public final class ProcurementProject
    * Alert transitions of the project (raised, acknowledged, resolved), and the identities a supervisor
    * silenced by resolving them while their condition still held.
    */
-  public record AlertsChanged(List<AlertChange> changes, Set<String> suppressed, Instant wakeAt) implements Event {}
+  public record AlertsChanged(List<AlertChange> changes, Set<String> suppressed, Instant wakeAt, int openAlerts)
+      implements Event {}
 
   // ------------------------------------------------------------------ state: unregistered, then active
 
@@ -227,7 +228,7 @@ public final class ProcurementProject
     Watch watch = Watch.of(current.project(), now, judge.rules());
     List<Event> events = new ArrayList<>(2);
     events.add(new FactsRecorded(List.copyOf(accepted), watch.wakeAt()));
-    if (!watch.quiet(current.project())) events.add(new AlertsChanged(watch.changes(), watch.suppressed(), watch.wakeAt()));
+    if (!watch.quiet(current.project())) events.add(alertsChanged(current.project(), watch.changes(), watch.suppressed(), watch.wakeAt()));
     return Effect().persist(events).thenRun(s -> armTimer(watch.wakeAt(), now)).thenReply(cmd.replyTo(), s -> reply);
   }
 
@@ -240,7 +241,7 @@ public final class ProcurementProject
       armTimer(watch.wakeAt(), now);
       return Effect().noReply();
     }
-    return Effect().persist(new AlertsChanged(watch.changes(), watch.suppressed(), watch.wakeAt()))
+    return Effect().persist(alertsChanged(p, watch.changes(), watch.suppressed(), watch.wakeAt()))
         .thenRun(s -> armTimer(watch.wakeAt(), now))
         .thenNoReply();
   }
@@ -254,7 +255,7 @@ public final class ProcurementProject
     }
     ProjectState p = state.project();
     AlertChange ack = new AlertChange.Acknowledged(alert.id(), cmd.by(), cmd.note(), clock.instant());
-    return Effect().persist(new AlertsChanged(List.of(ack), p.alerts().suppressed(), null))
+    return Effect().persist(alertsChanged(p, List.of(ack), p.alerts().suppressed(), Watch.of(p, clock.instant(), judge.rules()).wakeAt()))
         .thenReply(cmd.replyTo(), s -> new AlertReply(s.project().alerts().byId(alert.id()), null, null));
   }
 
@@ -273,8 +274,13 @@ public final class ProcurementProject
     Set<String> stillHolding = Watch.holdingKeys(p, now, judge.rules());
     suppressed.retainAll(stillHolding);
     AlertChange resolved = new AlertChange.Resolved(alert.id(), Resolution.MANUAL, cmd.by(), cmd.note(), null, null, now);
-    return Effect().persist(new AlertsChanged(List.of(resolved), Set.copyOf(suppressed), null))
+    return Effect().persist(alertsChanged(p, List.of(resolved), Set.copyOf(suppressed), Watch.of(p, now, judge.rules()).wakeAt()))
         .thenReply(cmd.replyTo(), s -> new AlertReply(s.project().alerts().byId(alert.id()), null, null));
+  }
+
+  /** The event, with the project's open-alert count after it (for the listing). */
+  private static AlertsChanged alertsChanged(ProjectState p, List<AlertChange> changes, Set<String> suppressed, Instant wakeAt) {
+    return new AlertsChanged(changes, suppressed, wakeAt, p.withAlerts(changes, suppressed).openAlertCount());
   }
 
   private static Alert alertOf(State state, String alertId) {

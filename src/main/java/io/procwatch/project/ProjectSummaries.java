@@ -19,7 +19,7 @@ public final class ProjectSummaries {
   /** One row of the listing. */
   public record Summary(String projectId, String buyer, String buyerName, String title, String category,
       String categoryKind, int fiscalYear, String method, Stage stage, BigDecimal budget, BigDecimal contractAmount,
-      BigDecimal paid, Instant lastEventAt, int openIrregularities) {}
+      BigDecimal paid, Instant lastEventAt, int openAlerts) {}
 
   /** A page of the listing; {@code next} is the {@code after} cursor of the following page, if any. */
   public record Page(List<Summary> items, String next) {}

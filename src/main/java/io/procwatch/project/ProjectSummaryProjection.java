@@ -71,18 +71,36 @@ public final class ProjectSummaryProjection {
 
     @Override
     public void process(PlainJdbcSession session, EventEnvelope<ProcurementProject.Event> envelope) throws Exception {
-      if (!(envelope.event() instanceof ProcurementProject.FactsRecorded recorded)) return;
+      ProcurementProject.Event event = envelope.event();
+      String projectId = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
       session.withConnection(conn -> {
-        apply(conn, recorded, clock.instant());
+        if (event instanceof ProcurementProject.FactsRecorded recorded) apply(conn, recorded, clock.instant());
+        else if (event instanceof ProcurementProject.AlertsChanged changed) apply(conn, projectId, changed, clock.instant());
         return null;
       });
+    }
+
+    /** Alerts move the open count and the wake-up time; nothing else of the summary. */
+    static void apply(Connection conn, String projectId, ProcurementProject.AlertsChanged changed, Instant now) throws Exception {
+      try (PreparedStatement ps = conn.prepareStatement(
+          "UPDATE project_summary SET open_irregularities = ?, wake_at = ?, updated_at = ? WHERE project_id = ?")) {
+        ps.setInt(1, changed.openAlerts());
+        setInstant(ps, 2, changed.wakeAt());
+        ps.setTimestamp(3, Timestamp.from(now));
+        ps.setString(4, projectId);
+        ps.executeUpdate();
+      }
+    }
+
+    private static void setInstant(PreparedStatement ps, int i, Instant t) throws Exception {
+      if (t == null) ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
+      else ps.setTimestamp(i, Timestamp.from(t));
     }
 
     static void apply(Connection conn, ProcurementProject.FactsRecorded recorded, Instant now) throws Exception {
       String projectId = null;
       Stage stage = null;
       Instant last = null;
-      int irregularities = 0;
       String method = null;
       BigDecimal contract = null;
       BigDecimal contractDelta = BigDecimal.ZERO;
@@ -93,7 +111,6 @@ public final class ProjectSummaryProjection {
         if (f.data() instanceof ProjectRegistered reg) insert(conn, f, reg, now);
         stage = r.stageAfter();
         if (last == null || f.occurredAt().isAfter(last)) last = f.occurredAt();
-        irregularities += r.findings().size();
         if (f.data() instanceof MethodApproved m) method = m.method().name();
         else if (f.data() instanceof ContractSigned c) contract = c.amount();
         else if (f.data() instanceof ContractAmended a) contractDelta = contractDelta.add(a.amountDelta());
@@ -103,15 +120,14 @@ public final class ProjectSummaryProjection {
       try (PreparedStatement ps = conn.prepareStatement(
           "UPDATE project_summary SET stage = ?, method = COALESCE(?, method),"
               + " contract_amount = COALESCE(?, contract_amount) + ?, paid = paid + ?,"
-              + " last_event_at = GREATEST(last_event_at, ?), open_irregularities = open_irregularities + ?,"
-              + " updated_at = ? WHERE project_id = ?")) {
+              + " last_event_at = GREATEST(last_event_at, ?), wake_at = ?, updated_at = ? WHERE project_id = ?")) {
         ps.setString(1, stage.name());
         ps.setString(2, method);
         ps.setBigDecimal(3, contract);
         ps.setBigDecimal(4, contractDelta);
         ps.setBigDecimal(5, paid);
         ps.setTimestamp(6, Timestamp.from(last));
-        ps.setInt(7, irregularities);
+        setInstant(ps, 7, recorded.wakeAt());
         ps.setTimestamp(8, Timestamp.from(now));
         ps.setString(9, projectId);
         ps.executeUpdate();

@@ -48,5 +48,4 @@ CREATE INDEX alert_change_alert_idx ON alert_change (alert_id, sequence);
 -- When each project next needs waking on the wall clock (a deadline or pre-warning coming due): the
 -- DeadlineWatch polls this, so deadlines fire even if the project was passivated or the service restarted.
 ALTER TABLE project_summary ADD COLUMN wake_at TIMESTAMP WITH TIME ZONE;
-ALTER TABLE project_summary ADD COLUMN open_alerts INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX project_summary_wake_idx ON project_summary (wake_at);

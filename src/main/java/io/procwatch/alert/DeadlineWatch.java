@@ -1,0 +1,139 @@
+package io.procwatch.alert;
+
+import io.procwatch.infra.Database;
+import io.procwatch.project.ProcurementProject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
+
+/**
+ * Wakes projects whose deadline or pre-warning comes due, so that a deadline fires on time even when its
+ * project has been passivated or the whole service restarted in between: the due times live in the
+ * database ({@code project_summary.wake_at}, kept by the projection from the projects' events), not only in
+ * memory. It polls for what comes due within the look-ahead and wakes each project at its exact instant;
+ * the project decides (idempotently) what is due. One per cluster (a singleton).
+ */
+public final class DeadlineWatch {
+
+  interface Message {}
+
+  private record Poll() implements Message {}
+
+  private record Due(Map<String, Instant> rows) implements Message {}
+
+  private record PollFailed(Throwable cause) implements Message {}
+
+  private record Wake(String projectId, Instant wakeAt) implements Message {}
+
+  public static void init(org.apache.pekko.actor.typed.ActorSystem<?> system, Database db, Clock clock,
+      Executor blocking, Duration pollInterval, Duration lookAhead) {
+    ClusterSingleton.get(system).init(SingletonActor.of(
+        Behaviors.<Message>supervise(create(db, clock, blocking, pollInterval, lookAhead))
+            .onFailure(org.apache.pekko.actor.typed.SupervisorStrategy.restartWithBackoff(
+                Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2)),
+        "deadline-watch"));
+  }
+
+  static Behavior<Message> create(Database db, Clock clock, Executor blocking, Duration pollInterval, Duration lookAhead) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay("poll", new Poll(), Duration.ZERO, pollInterval);
+      return new DeadlineWatch(ctx, timers, db, clock, blocking, lookAhead).behavior();
+    }));
+  }
+
+  private final ActorContext<Message> ctx;
+  private final TimerScheduler<Message> timers;
+  private final Database db;
+  private final Clock clock;
+  private final Executor blocking;
+  private final Duration lookAhead;
+  private final ClusterSharding sharding;
+  /** Wake-ups armed or already delivered, per project: a row seen again with the same time is not re-woken. */
+  private final Map<String, Instant> armed = new HashMap<>();
+  private boolean polling;
+
+  private DeadlineWatch(ActorContext<Message> ctx, TimerScheduler<Message> timers, Database db, Clock clock,
+      Executor blocking, Duration lookAhead) {
+    this.ctx = ctx;
+    this.timers = timers;
+    this.db = db;
+    this.clock = clock;
+    this.blocking = blocking;
+    this.lookAhead = lookAhead;
+    this.sharding = ClusterSharding.get(ctx.getSystem());
+  }
+
+  private Behavior<Message> behavior() {
+    return Behaviors.receive(Message.class)
+        .onMessage(Poll.class, m -> poll())
+        .onMessage(Due.class, this::onDue)
+        .onMessage(PollFailed.class, m -> {
+          polling = false;
+          ctx.getLog().warn("Could not read due deadlines; will retry: {}", m.cause().toString());
+          return Behaviors.same();
+        })
+        .onMessage(Wake.class, this::onWake)
+        .build();
+  }
+
+  private Behavior<Message> poll() {
+    if (polling) return Behaviors.same();
+    polling = true;
+    Instant horizon = clock.instant().plus(lookAhead);
+    ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> dueBefore(horizon), blocking),
+        (rows, error) -> error != null ? new PollFailed(error) : new Due(rows));
+    return Behaviors.same();
+  }
+
+  private Behavior<Message> onDue(Due due) {
+    polling = false;
+    Instant now = clock.instant();
+    armed.keySet().retainAll(due.rows().keySet());
+    for (Map.Entry<String, Instant> row : due.rows().entrySet()) {
+      String projectId = row.getKey();
+      Instant wakeAt = row.getValue();
+      if (wakeAt.equals(armed.get(projectId))) continue;
+      armed.put(projectId, wakeAt);
+      Duration delay = Duration.between(now, wakeAt);
+      timers.startSingleTimer("wake-" + projectId, new Wake(projectId, wakeAt), delay.isNegative() ? Duration.ZERO : delay);
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Message> onWake(Wake wake) {
+    ctx.getLog().debug("Waking project {} for what is due at {}", wake.projectId(), wake.wakeAt());
+    sharding.entityRefFor(ProcurementProject.ENTITY_TYPE_KEY, wake.projectId()).tell(new ProcurementProject.WakeUp());
+    return Behaviors.same();
+  }
+
+  private Map<String, Instant> dueBefore(Instant horizon) {
+    Map<String, Instant> rows = new LinkedHashMap<>();
+    try (Connection c = db.dataSource().getConnection();
+        PreparedStatement q = c.prepareStatement(
+            "SELECT project_id, wake_at FROM project_summary WHERE wake_at IS NOT NULL AND wake_at <= ? ORDER BY wake_at LIMIT 10000")) {
+      q.setTimestamp(1, Timestamp.from(horizon));
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) rows.put(rs.getString(1), rs.getTimestamp(2).toInstant());
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return rows;
+  }
+}
