@@ -423,6 +423,9 @@ class IngestHttpTest {
     assertError(service.post("text/plain", valid), 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type");
     assertError(service.post("application/xml", valid), 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type");
     assertError(service.post("application/x-www-form-urlencoded", valid), 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type");
+    HttpResponse<String> none = service.send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/api/v1/events"))
+        .POST(HttpRequest.BodyPublishers.ofString(valid)).build());
+    assertError(none, 415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type");
     assertError(service.get("/api/v1/projects/" + p), 404, "NOT_FOUND", "projectId");
 
     // A charset parameter is fine.
