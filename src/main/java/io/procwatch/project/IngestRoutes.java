@@ -73,7 +73,10 @@ public final class IngestRoutes {
     if (entity.getContentLengthOption().isPresent() && entity.getContentLengthOption().getAsLong() > maxBytes) {
       return CompletableFuture.completedFuture(tooLarge(maxBytes));
     }
-    return entity.toStrict(30_000, maxBytes, system)
+    // A body without a Content-Length (chunked) is only measured while it streams in. The size limit
+    // makes that fail with EntityStreamSizeException (a 413); toStrict's own limit alone fails with a
+    // generic EntityStreamException, which would leave as a 500.
+    return entity.withSizeLimit(maxBytes).toStrict(30_000, maxBytes, system)
         .<Object>thenApply(strict -> strict.getData().decodeString(StandardCharsets.UTF_8))
         .exceptionally(e -> {
           Throwable cause = unwrap(e);

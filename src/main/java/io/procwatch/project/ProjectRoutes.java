@@ -50,7 +50,8 @@ public final class ProjectRoutes {
     return parameterOptional("buyer", buyer -> parameterOptional("stage", stage ->
         parameterOptional("limit", limit -> parameterOptional("after", after -> {
           Stage st = null;
-          if (stage.isPresent()) {
+          // Like buyer and after, an empty stage (a form's "any stage") is no filter.
+          if (stage.isPresent() && !stage.get().isBlank()) {
             try {
               st = Stage.valueOf(stage.get());
             } catch (IllegalArgumentException e) {

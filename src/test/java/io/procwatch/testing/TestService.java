@@ -60,7 +60,9 @@ public final class TestService implements AutoCloseable {
     ActorSystem<Void> system =
         ActorSystem.create(Guardian.create(settings, db, clock), "procwatch-test", config);
     TestService service = new TestService(system, db, port);
-    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+    // The port is bound asynchronously by the Guardian: until then the client cannot even connect.
+    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .ignoreExceptionsInstanceOf(IllegalStateException.class)
         .until(() -> service.get("/health/ready").statusCode() == 200);
     return service;
   }
