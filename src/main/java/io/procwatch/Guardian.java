@@ -2,6 +2,10 @@ package io.procwatch;
 
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
+import io.procwatch.alert.AlertProjection;
+import io.procwatch.alert.AlertRoutes;
+import io.procwatch.alert.AlertStore;
+import io.procwatch.alert.DeadlineWatch;
 import io.procwatch.http.HealthRoutes;
 import io.procwatch.http.HttpServer;
 import io.procwatch.infra.Database;
@@ -14,6 +18,8 @@ import io.procwatch.project.ProjectSummaries;
 import io.procwatch.project.ProjectSummaryProjection;
 import io.procwatch.rules.RuleContext;
 import io.procwatch.rules.RuleEngine;
+import io.procwatch.rules.RuleRoutes;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import java.time.Clock;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.Behavior;
@@ -42,19 +48,28 @@ public final class Guardian {
       RuleEngine rules = RuleEngine.standard(RuleContext.load(system.settings().config()));
       ProcurementProject.init(system, new Judge(rules), clock, settings.projection().tagCount());
       ProjectSummaryProjection.init(system, db, clock, settings.projection().tagCount());
+      // Numbered alert changes are published in-process once committed (the live feed subscribes).
+      AlertProjection.init(system, db, numbered -> system.eventStream().tell(new EventStream.Publish<>(new AlertsNumbered(numbered))));
+      DeadlineWatch.init(system, db, clock, blocking, settings.deadlines().pollInterval(), settings.deadlines().lookAhead());
 
-      HttpServer.start(system, settings.http().host(), settings.http().port(), routes(system, settings, db, clock, blocking));
+      HttpServer.start(system, settings.http().host(), settings.http().port(),
+          routes(system, settings, db, clock, blocking, rules));
       return Behaviors.empty();
     });
   }
 
+  /** Alert changes as the alert projection numbered and committed them, in sequence order. */
+  public record AlertsNumbered(java.util.List<AlertProjection.Numbered> changes) {}
+
   static Route routes(org.apache.pekko.actor.typed.ActorSystem<?> system, Settings settings, Database db, Clock clock,
-      Executor blocking) {
+      Executor blocking, RuleEngine rules) {
     ProjectSummaries summaries = new ProjectSummaries(db, blocking);
     return concat(
         new HealthRoutes(system, db, blocking).route(),
         pathPrefix("api", () -> pathPrefix("v1", () -> concat(
             new IngestRoutes(system, settings, clock).route(),
-            new ProjectRoutes(system, settings, summaries).route()))));
+            new ProjectRoutes(system, settings, summaries, rules, clock).route(),
+            new AlertRoutes(system, settings, new AlertStore(db, blocking)).route(),
+            new RuleRoutes(rules).route()))));
   }
 }

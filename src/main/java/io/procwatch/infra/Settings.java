@@ -4,7 +4,7 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /** The {@code procwatch {}} configuration, read once into typed records. */
-public record Settings(Http http, Ingest ingest, Db db, Projection projection) {
+public record Settings(Http http, Ingest ingest, Db db, Projection projection, Deadlines deadlines) {
 
   public record Http(String host, int port, Duration askTimeout) {}
 
@@ -30,6 +30,9 @@ public record Settings(Http http, Ingest ingest, Db db, Projection projection) {
 
   public record Projection(int tagCount) {}
 
+  /** How the DeadlineWatch looks for deadlines coming due. */
+  public record Deadlines(Duration pollInterval, Duration lookAhead) {}
+
   public static Settings from(Config root) {
     Config c = root.getConfig("procwatch");
     Config http = c.getConfig("http");
@@ -41,6 +44,7 @@ public record Settings(Http http, Ingest ingest, Db db, Projection projection) {
             ingest.getInt("max-facts-per-command"), ingest.getDuration("max-future-skew")),
         new Db(db.getString("url"), db.getString("user"), db.getString("password"), db.getInt("journal-pool-size"),
             db.getInt("read-side-pool-size"), db.getBoolean("migrate-on-start")),
-        new Projection(c.getInt("projection.tag-count")));
+        new Projection(c.getInt("projection.tag-count")),
+        new Deadlines(c.getDuration("deadlines.poll-interval"), c.getDuration("deadlines.look-ahead")));
   }
 }

@@ -4,6 +4,8 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import io.procwatch.http.ApiError;
 import io.procwatch.infra.Settings;
+import io.procwatch.rules.RuleEngine;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -25,10 +27,15 @@ public final class ProjectRoutes {
   private final Settings settings;
   private final ProjectSummaries summaries;
 
-  public ProjectRoutes(ActorSystem<?> system, Settings settings, ProjectSummaries summaries) {
+  private final RuleEngine rules;
+  private final Clock clock;
+
+  public ProjectRoutes(ActorSystem<?> system, Settings settings, ProjectSummaries summaries, RuleEngine rules, Clock clock) {
     this.sharding = ClusterSharding.get(system);
     this.settings = settings;
     this.summaries = summaries;
+    this.rules = rules;
+    this.clock = clock;
   }
 
   /** Mounted under {@code /api/v1}. */
@@ -43,7 +50,7 @@ public final class ProjectRoutes {
         .<ProcurementProject.Snapshot>ask(ProcurementProject.Get::new, settings.http().askTimeout())
         .thenApply(s -> s.project() == null
             ? new ApiError(404, "NOT_FOUND", "no project " + projectId, "projectId").response()
-            : ApiError.json(StatusCodes.OK, ProjectView.of(s.project())));
+            : ApiError.json(StatusCodes.OK, ProjectView.of(s.project(), rules.evaluate(s.project(), clock.instant()))));
   }
 
   private Route list() {

@@ -6,7 +6,10 @@ import io.procwatch.project.Fact.ContractSigned;
 import io.procwatch.project.Fact.MethodApproved;
 import io.procwatch.project.Fact.NoticePublished;
 import io.procwatch.project.Fact.ProjectRegistered;
+import io.procwatch.alert.Alert;
+import io.procwatch.rules.Deadline;
 import io.procwatch.rules.Finding;
+import io.procwatch.rules.RuleEngine;
 import io.procwatch.rules.Severity;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -37,7 +40,8 @@ public record ProjectView(
     List<ProjectState.Challenge> challenges,
     List<ProjectState.Deposit> deposits,
     Map<String, Instant> dates,
-    List<Object> openDeadlines,
+    List<OpenDeadline> openDeadlines,
+    List<Alert> alerts,
     List<Irregularity> irregularities,
     List<HistoryEntry> history,
     Instant lastEventAt) {
@@ -49,13 +53,18 @@ public record ProjectView(
   public record Bid(String supplier, String supplierName, BigDecimal amount, Instant receivedAt, Boolean sme,
       boolean disqualified, String disqualificationReason) {}
 
+  /** A deadline still running: what closes it and when it is due (business time, Asia/Shanghai calendar). */
+  public record OpenDeadline(String rule, String subject, Severity severity, Instant startedAt, Instant prewarnAt,
+      Instant dueAt, String message) {}
+
+  /** What a fact was flagged for when it was judged. */
   public record Irregularity(String rule, Severity severity, String subject, String message, String eventId,
       Instant occurredAt) {}
 
   public record HistoryEntry(String eventId, String type, Instant occurredAt, Instant recordedAt, String actor,
       String result, Stage stage, List<Finding> flags, Fact.Data data) {}
 
-  public static ProjectView of(ProjectState s) {
+  public static ProjectView of(ProjectState s, RuleEngine.Evaluation now) {
     BigDecimal total = s.contractTotal();
     BigDecimal paid = s.paid();
     Money money = new Money(s.budget(), s.award() == null ? null : s.award().amount(),
@@ -80,7 +89,16 @@ public record ProjectView(
     }
     return new ProjectView(s.projectId(), s.registration(), s.stage(), s.stage().zh(), s.round(), s.method(),
         s.notice(), money, s.award(), s.contract(), s.amendments(), s.payments(), bids, s.ranking(),
-        s.confirmedSupplier(), List.copyOf(s.challenges().values()), s.deposits(), s.steps(), List.of(),
-        irregularities, history, s.lastOccurredAt());
+        s.confirmedSupplier(), List.copyOf(s.challenges().values()), s.deposits(), s.steps(), openDeadlines(now),
+        s.alerts().alerts(), irregularities, history, s.lastOccurredAt());
+  }
+
+  private static List<OpenDeadline> openDeadlines(RuleEngine.Evaluation ev) {
+    List<OpenDeadline> out = new ArrayList<>();
+    for (Deadline d : ev.deadlines()) {
+      if (d.open()) out.add(new OpenDeadline(d.rule(), d.subject(), d.severity(), d.startedAt(), d.prewarnAt(), d.dueAt(), d.message()));
+    }
+    out.sort(java.util.Comparator.comparing(OpenDeadline::dueAt));
+    return out;
   }
 }
