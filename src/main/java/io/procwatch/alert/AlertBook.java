@@ -81,11 +81,18 @@ public final class AlertBook {
               d.subject(), true, d.startedAt(), d.dueAt(), d.supplier(), "due soon: " + d.message(), d.details()), now)));
         }
       } else {
-        // not breached: still running, or closed in time
-        if (pre != null && !d.open()) changes.add(resolve(pre, Resolution.CLEARED, "closed in time at " + d.closedAt(), null, now));
-        if (breach != null && breach.dueAt() != null && breach.dueAt().equals(d.dueAt())) {
-          // raised on the wall clock, but the closing step was reported later with a business time in time
-          changes.add(resolve(breach, Resolution.RETRACTED, "the step happened in time, at " + d.closedAt(), null, now));
+        // not breached and not due soon: still running, or closed in time
+        if (pre != null) {
+          // closed in time; or still open with a due date that a later-reported fact moved further out
+          changes.add(resolve(pre, Resolution.CLEARED,
+              d.open() ? "no longer due soon: due at " + d.dueAt() : "closed in time at " + d.closedAt(), null, now));
+        }
+        if (breach != null) {
+          // Raised on the wall clock, but business time shows it never happened: the closing step was reported later
+          // with a business time in time, or a fact reported later moved the due date out (a contract's own
+          // acceptance period). Whatever the open alert's dueAt: the identity's deadline is not breached now.
+          changes.add(resolve(breach, Resolution.RETRACTED, d.open() ? "not due until " + d.dueAt()
+              : "the step happened in time, at " + d.closedAt(), null, now));
         }
       }
     }

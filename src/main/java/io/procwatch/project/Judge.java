@@ -89,7 +89,7 @@ public final class Judge {
       String key = d.rule() + "|" + d.subject();
       if (d.breached(now) && !held.contains(key)) {
         flags.add(new Finding(d.rule(), d.severity(), d.subject(), d.message() + " (" + AlertBook.lateWords(
-            d.closedAt() == null ? java.time.Duration.between(d.dueAt(), now) : d.lateness()) + ")"));
+            d.closedAt() == null ? d.latenessAt(now) : d.lateness()) + ")"));
       }
     }
     return flags.isEmpty() ? recorded

@@ -1,7 +1,10 @@
 package io.procwatch.rules;
 
+import io.procwatch.calendar.WorkCalendar;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 /**
@@ -41,9 +44,22 @@ public record Deadline(
     return closedAt == null && prewarnAt != null && !now.isBefore(prewarnAt) && now.isBefore(dueAt);
   }
 
-  /** How late the closing step was (zero when in time), for "late by N days". */
+  /** How late the closing step was (zero when in time), for "late by N days": see {@link #latenessAt}. */
   public Duration lateness() {
-    return closedAt == null || !closedAt.isAfter(dueAt) ? Duration.ZERO : Duration.between(dueAt, closedAt);
+    return closedAt == null ? Duration.ZERO : latenessAt(closedAt);
+  }
+
+  /**
+   * How late a step at {@code t} is, or how late the deadline is at {@code t} while still open. Counted in whole days
+   * in China time, like the period itself (domain.md §1): a step on the first day after the last day is late by 1 day
+   * whatever the hour, so a contract signed on day 35 of a 30-day period is "late by 5 days", not "4 days 10 hours".
+   * Only a due instant that is not a midnight, with the step on that same day, is late by less than a day.
+   */
+  public Duration latenessAt(Instant t) {
+    if (!t.isAfter(dueAt)) return Duration.ZERO;
+    LocalDate lastDay = dueAt.minusNanos(1).atZone(WorkCalendar.ZONE).toLocalDate();
+    long days = ChronoUnit.DAYS.between(lastDay, t.atZone(WorkCalendar.ZONE).toLocalDate());
+    return days > 0 ? Duration.ofDays(days) : Duration.between(dueAt, t);
   }
 
   /** The next instant at which this deadline changes on the wall clock, or null. */

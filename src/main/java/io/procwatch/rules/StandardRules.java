@@ -11,6 +11,6 @@ final class StandardRules {
   }
 
   static List<DeadlineRule> deadlineRules() {
-    return List.of();
+    return List.of(new DeadlineRules());
   }
 }

@@ -54,7 +54,10 @@ class ProcurementProjectTest {
 
   @BeforeEach
   void newProject() {
-    Clock clock = Clock.fixed(Instant.parse("2026-11-30T00:00:00Z"), ZoneOffset.UTC);
+    // Just after the last fact of these tests (T0 + 30 h) and before the first deadline pre-warning of their
+    // projects (DL06, 2 WD after a confirmation on 03-02: due soon from 03-04 00:00 +08:00), so that the flags and
+    // alerts asserted here are the sequence rules' alone; deadlines have their timeline tests (DeadlineRulesTimelineTest).
+    Clock clock = Clock.fixed(Instant.parse("2026-03-03T12:00:00Z"), ZoneOffset.UTC);
     kit = EventSourcedBehaviorTestKit.create(testKit.system(),
         ProcurementProject.create(PID, new Judge(RuleEngine.standard(io.procwatch.rules.RuleContext.defaults())), clock, 4));
   }

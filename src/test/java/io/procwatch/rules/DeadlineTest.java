@@ -1,0 +1,54 @@
+package io.procwatch.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.procwatch.alert.AlertBook;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Lateness of a deadline, counted in days as the period is (domain.md §1 and §5, "late by N days"). */
+class DeadlineTest {
+
+  private static Instant cst(String local) {
+    return OffsetDateTime.parse(local + "+08:00").toInstant();
+  }
+
+  private static Deadline due(String dueLocal, String closedLocal) {
+    return new Deadline("DL01", "", Severity.CRITICAL, cst("2026-03-02T10:00:00"), cst(dueLocal), null,
+        closedLocal == null ? null : cst(closedLocal), null, "m", Map.of());
+  }
+
+  @ParameterizedTest(name = "due {0}, closed {1}: {2}")
+  @CsvSource({
+      // An award of 03-02 plus 30 CD: the last day is 04-01, due at its 24:00.
+      "2026-04-02T00:00:00, 2026-04-01T23:59:59, in time",
+      "2026-04-02T00:00:00, 2026-04-02T00:00:00, in time",
+      "2026-04-02T00:00:00, 2026-04-02T00:30:00, late by 1 day",
+      "2026-04-02T00:00:00, 2026-04-06T10:00:00, late by 5 days",
+      "2026-04-02T00:00:00, 2026-04-06T23:59:00, late by 5 days",
+      // A due instant that is not a midnight (not produced by the calendar today): hours on the last day itself.
+      "2026-03-10T09:30:00, 2026-03-10T13:00:00, late by 3 hours",
+      "2026-03-10T09:30:00, 2026-03-11T08:00:00, late by 1 day",
+  })
+  void lateness_counts_days_after_the_last_day_in_china_time(String due, String closed, String words) {
+    Deadline d = due(due, closed);
+    assertThat(AlertBook.lateWords(d.lateness())).isEqualTo(words);
+    assertThat(d.breached(cst(closed))).isEqualTo(!words.equals("in time"));
+  }
+
+  @ParameterizedTest(name = "open at {0}: {1}")
+  @CsvSource({
+      "2026-04-01T23:59:59, in time",
+      "2026-04-02T00:00:00, in time",
+      "2026-04-11T09:00:00, late by 10 days",
+  })
+  void an_open_deadline_is_as_late_as_the_days_that_passed(String now, String words) {
+    Deadline d = due("2026-04-02T00:00:00", null);
+    assertThat(d.lateness()).isEqualTo(Duration.ZERO);
+    assertThat(AlertBook.lateWords(d.latenessAt(cst(now)))).isEqualTo(words);
+  }
+}
