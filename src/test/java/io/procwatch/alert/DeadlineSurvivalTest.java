@@ -63,10 +63,11 @@ class DeadlineSurvivalTest {
   @Test
   void aDeadlineFiresOnTimeWhileItsProjectIsPassivated() throws Exception {
     Instant due = due();
-    MutableClock clock = new MutableClock().setNow(due.minusSeconds(8));
+    MutableClock clock = new MutableClock().setNow(due.minusSeconds(60));
     try (Postgres.FreshDatabase db = Postgres.create();
         TestService s = TestService.start(db.url(), Postgres.USER, Postgres.PASSWORD, clock,
             Map.of("pekko.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout", "1s"))) {
+      clock.setNow(due.minusSeconds(10));
       assertThat(s.postNdjson(awardedProject("PASS-1")).body().lines()).allSatisfy(l -> assertThat(l).contains("\"status\":202"));
       // the project goes to sleep long before its deadline
       Awaitility.await().atMost(Duration.ofSeconds(6)).until(() -> !alive(s, "PASS-1"));
@@ -78,9 +79,11 @@ class DeadlineSurvivalTest {
   @Test
   void aDeadlineFiresOnTimeAfterTheWholeServiceRestarted() throws Exception {
     Instant due = due();
-    MutableClock clock = new MutableClock().setNow(due.minusSeconds(12));
+    MutableClock clock = new MutableClock().setNow(due.minusSeconds(60));
     try (Postgres.FreshDatabase db = Postgres.create()) {
       try (TestService first = TestService.start(db.url(), Postgres.USER, Postgres.PASSWORD, clock, Map.of())) {
+        // start-up takes a few seconds: put the deadline far enough ahead to span a whole restart
+        clock.setNow(due.minusSeconds(15));
         assertThat(first.postNdjson(awardedProject("RST-1")).statusCode()).isEqualTo(200);
         // the wake-up time must be durable before we pull the plug
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
