@@ -7,7 +7,7 @@ final class StandardRules {
   private StandardRules() {}
 
   static List<ProjectRule> projectRules() {
-    return List.of(new SequenceRules());
+    return List.of(new SequenceRules(), new MoneyRules());
   }
 
   static List<DeadlineRule> deadlineRules() {
