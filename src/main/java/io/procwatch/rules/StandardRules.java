@@ -7,7 +7,7 @@ final class StandardRules {
   private StandardRules() {}
 
   static List<ProjectRule> projectRules() {
-    return List.of(new SequenceRules(), new MoneyRules());
+    return List.of(new SequenceRules(), new MoneyRules(), new OpenTenderRule(), new ThresholdProximityRule());
   }
 
   static List<DeadlineRule> deadlineRules() {
