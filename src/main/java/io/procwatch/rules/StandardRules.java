@@ -7,7 +7,8 @@ final class StandardRules {
   private StandardRules() {}
 
   static List<ProjectRule> projectRules() {
-    return List.of(new SequenceRules(), new MoneyRules(), new OpenTenderRule(), new ThresholdProximityRule());
+    return List.of(new SequenceRules(), new MoneyRules(), new OpenTenderRule(), new ThresholdProximityRule(),
+        new MinimumPeriodRules());
   }
 
   static List<DeadlineRule> deadlineRules() {
