@@ -8,7 +8,7 @@ final class StandardRules {
 
   static List<ProjectRule> projectRules() {
     return List.of(new SequenceRules(), new MoneyRules(), new OpenTenderRule(), new ThresholdProximityRule(),
-        new MinimumPeriodRules(), new BidPatternRules());
+        new MinimumPeriodRules(), new BidPatternRules(), new ApprovalTimingRule());
   }
 
   static List<DeadlineRule> deadlineRules() {
