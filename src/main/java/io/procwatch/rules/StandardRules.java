@@ -7,8 +7,8 @@ final class StandardRules {
   private StandardRules() {}
 
   static List<ProjectRule> projectRules() {
-    return List.of(new SequenceRules(), new MoneyRules(), new OpenTenderRule(), new ThresholdProximityRule(),
-        new MinimumPeriodRules(), new BidPatternRules(), new ApprovalTimingRule());
+    return List.of(new SequenceRules(), new MinimumPeriodRules(), new MoneyRules(), new OpenTenderRule(),
+        new BidPatternRules(), new ApprovalTimingRule(), new ItemStandardsRule(), new ThresholdProximityRule());
   }
 
   static List<DeadlineRule> deadlineRules() {
