@@ -87,7 +87,10 @@ class ProcurementProjectTest {
     return new Fact.BidReceived(supplier, supplier + " 公司", new BigDecimal(amount), null, true, null, null, null);
   }
 
-  /** The whole competitive path of domain.md §2, one fact at a time. */
+  /**
+   * The whole competitive path of domain.md §2, one fact at a time, without an irregularity: four bids with one
+   * disqualified leave the three valid bids an award needs (L36, PT01), and the steps fall in office hours (PT07).
+   */
   List<Fact> competitivePath() {
     List<Fact> path = new ArrayList<>();
     int h = 0;
@@ -100,9 +103,10 @@ class ProcurementProjectTest {
     path.add(fact(h++, bid("S1", "455000.50")));
     path.add(fact(h++, bid("S2", "462000")));
     path.add(fact(h++, bid("S3", "470000")));
+    path.add(fact(h++, bid("S4", "468000")));
     path.add(fact(h++, new Fact.BidsOpened()));
     path.add(fact(h++, new Fact.BidDisqualified("S3", "资格不符")));
-    path.add(fact(h++, new Fact.EvaluationCompleted(List.of("S1", "S2"))));
+    path.add(fact(h++, new Fact.EvaluationCompleted(List.of("S1", "S2", "S4"))));
     path.add(fact(h++, new Fact.SupplierConfirmed("S1")));
     path.add(fact(h++, new Fact.AwardPublished("S1", new BigDecimal("455000.50"))));
     path.add(fact(h++, new Fact.ChallengeFiled("C-1", "S2")));
@@ -116,9 +120,24 @@ class ProcurementProjectTest {
     path.add(fact(h++, new Fact.PaymentMade(new BigDecimal("359000.75"), PaymentKind.FINAL)));
     path.add(fact(h++, new Fact.DepositReturned(DepositKind.BID, "S2")));
     path.add(fact(h++, new Fact.DepositReturned(DepositKind.BID, "S3")));
+    path.add(fact(h++, new Fact.DepositReturned(DepositKind.BID, "S4")));
     path.add(fact(h++, new Fact.DepositReturned(DepositKind.PERFORMANCE, "S1")));
     path.add(fact(h++, new Fact.ProjectClosed("归档")));
-    return path;
+    return inOfficeHours(path);
+  }
+
+  /**
+   * The same facts moved so that the n-th happens in the n-th office hour from T0 (Monday 09:00 in Shanghai):
+   * 09:00–17:00, then on to the next day, so no approval is dated at night.
+   */
+  static List<Fact> inOfficeHours(List<Fact> path) {
+    List<Fact> moved = new ArrayList<>(path.size());
+    for (int n = 0; n < path.size(); n++) {
+      Fact f = path.get(n);
+      long hour = (n / 9) * 24L + n % 9;
+      moved.add(new Fact(f.eventId(), f.projectId(), T0.plusSeconds(3600 * hour), f.actor(), f.data()));
+    }
+    return moved;
   }
 
   // ------------------------------------------------------------------ applied
@@ -384,7 +403,7 @@ class ProcurementProjectTest {
 
   @Test
   void stateAndIrregularitiesSurviveRecovery() {
-    for (Fact f : competitivePath().subList(0, 12)) one(f);
+    for (Fact f : competitivePath().subList(0, 13)) one(f);
     one(fact(30, new Fact.Delivered()));
     ProjectState before = project();
     kit.restart();
