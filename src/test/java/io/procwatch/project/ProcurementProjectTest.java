@@ -402,6 +402,23 @@ class ProcurementProjectTest {
   }
 
   @Test
+  void aPermanentPatternFlaggedInsideABatchIsRaisedEvenIfTheBatchEndsTheRound() {
+    one(fact(0, registration("480000")));
+    one(fact(1, new Fact.RequirementApproved()));
+    one(fact(2, new Fact.MethodApproved(Method.OPEN_TENDER, null, null)));
+    one(fact(3, new Fact.NoticePublished(T0, T0.plusSeconds(86400 * 21))));
+    var result = record(fact(4, bid("S1", "450000")), fact(5, bid("S2", "450000.00")),
+        fact(6, new Fact.ProcurementFailed("重新招标")));
+    assertThat(result.reply().outcomes().get(1).flags()).extracting(f -> f.rule() + ":" + f.subject())
+        .contains("PT02:S1+S2");
+    // identical bids stay a fact after the round failed: the alert is raised and stays open
+    assertThat(project().alerts().alerts()).filteredOn(a -> a.open() && a.rule().equals("PT02"))
+        .extracting(a -> a.subject()).containsExactly("S1+S2");
+    kit.restart();
+    assertThat(project().openAlertCount()).isEqualTo(1);
+  }
+
+  @Test
   void stateAndIrregularitiesSurviveRecovery() {
     for (Fact f : competitivePath().subList(0, 13)) one(f);
     one(fact(30, new Fact.Delivered()));

@@ -296,6 +296,33 @@ class BidPatternRulesTest {
     assertNoAlert(tl, "PT06");
   }
 
+  // ------------------------------------------------------------------ one batch
+
+  @Test
+  void a_permanent_pattern_inside_one_batch_is_raised_even_if_the_batch_ends_the_round() {
+    Timeline tl = timeline();
+    tl.fact("2026-03-02T09:00:00+08:00", registration(BUDGET));
+    tl.fact("2026-03-02T10:00:00+08:00", new Fact.RequirementApproved());
+    tl.fact("2026-03-03T10:00:00+08:00", method(Method.OPEN_TENDER));
+    tl.fact("2026-03-04T10:00:00+08:00", notice("2026-03-04T10:00:00+08:00", "2026-03-25T09:30:00+08:00"));
+    // a day's NDJSON: identical bids, the opening, two disqualifications, and the round declared failed
+    List<Judge.Verdict> verdicts = tl.batch(
+        tl.make("2026-03-10T09:00:00+08:00", bid("S2", "450000")),
+        tl.make("2026-03-10T10:00:00+08:00", bid("S1", "450000.00")),
+        tl.make("2026-03-10T11:00:00+08:00", bid("S3", "470000")),
+        tl.make("2026-03-25T09:30:00+08:00", new Fact.BidsOpened()),
+        tl.make("2026-03-25T14:00:00+08:00", new Fact.BidDisqualified("S2", "资格性审查不合格")),
+        tl.make("2026-03-25T15:00:00+08:00", new Fact.BidDisqualified("S3", "资格性审查不合格")),
+        tl.make("2026-03-26T10:00:00+08:00", new Fact.ProcurementFailed("有效投标不足三家")));
+
+    assertFlagged(verdicts.get(1), "PT02", "S1+S2");
+    assertFlagged(verdicts.get(5), "PT01", "opening");
+    // identical bids are a permanent fact: the alert exists although the failed round cleared the bids
+    firing(tl, "PT02", Severity.WARNING, "S1+S2");
+    // one valid bid was a passing state of the batch and resolves itself: no transient alert
+    assertNoAlert(tl, "PT01");
+  }
+
   // ------------------------------------------------------------------ the happy path
 
   @Test
