@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -36,13 +35,6 @@ import java.util.Set;
 public final class MinimumPeriodRules implements ProjectRule {
 
   private static final List<RuleId> PERIOD_RULES = List.of(RuleId.MP01, RuleId.MP02, RuleId.MP03);
-
-  /**
-   * Methods N10 does not bind: 协议供货/定点采购 small purchases (FRAMEWORK_AGREEMENT, E_MALL) are exempted by the
-   * notice itself, and a unit's own purchase (SELF_PURCHASE) is outside the Government Procurement Law.
-   */
-  static final Set<Method> INTENT_EXEMPT_METHODS =
-      EnumSet.of(Method.FRAMEWORK_AGREEMENT, Method.E_MALL, Method.SELF_PURCHASE);
 
   @Override
   public List<Condition> conditions(ProjectState s, Instant now, RuleContext ctx) {
@@ -80,8 +72,9 @@ public final class MinimumPeriodRules implements ProjectRule {
    *
    * <p><b>Government procurement</b> is read as L2 and N10 define it: the project is in the central catalogue
    * ({@code centralCatalogue}) or its budget is at or above the procurement limit (分散采购限额) of the active threshold
-   * profile for its category kind; and its method is not one N10 does not bind ({@link #INTENT_EXEMPT_METHODS}). The
-   * method alone does not make a project government procurement: a unit may run an open tender below the limit, and
+   * profile for its category kind; and its method is not one N10 does not bind ({@code excluded-methods}: 协议供货/定点采购
+   * small purchases, FRAMEWORK_AGREEMENT and E_MALL, which N10 exempts, and SELF_PURCHASE, outside the law). The method
+   * alone does not make a project government procurement: a unit may run an open tender below the limit, and
    * N10 does not ask it to publish an intent.
    *
    * <p><b>When.</b> N10 asks for the intent 30 days before the procurement activity starts; the activity starts
@@ -112,7 +105,8 @@ public final class MinimumPeriodRules implements ProjectRule {
 
   /** Whether N10 binds the project: see {@link #mp04}. */
   static boolean governmentProcurement(ProjectState s, RuleContext ctx) {
-    if (s.method() != null && INTENT_EXEMPT_METHODS.contains(s.method().method())) return false;
+    Set<Method> excluded = ctx.rule(RuleId.MP04).enumSetParam("excluded-methods", Method.class);
+    if (s.method() != null && excluded.contains(s.method().method())) return false;
     Fact.ProjectRegistered r = s.registration();
     if (Boolean.TRUE.equals(r.centralCatalogue())) return true;
     return r.budget().compareTo(ctx.thresholds().active().procurementLimit(r.categoryKind())) >= 0;
