@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class MinimumPeriodRulesTest {
 
-  /** Registered, reviewed and the method approved the day before {@code methodDay}'s notice. */
+  /** Registered and reviewed on Monday 2026-03-02, the method approved at {@code methodAt}. */
   private static Timeline approved(String budget, Method m, String methodAt) {
     Timeline tl = timeline();
     tl.fact("2026-03-02T09:00:00+08:00", registration(budget));
