@@ -21,8 +21,13 @@ public final class Judge {
   /** The outcome of judging one fact. */
   public sealed interface Verdict {}
 
-  /** The fact is stored; {@code recorded.findings()} empty means "applied", otherwise "flagged". */
-  public record Accepted(RecordedFact recorded) implements Verdict {}
+  /**
+   * The fact is stored; {@code recorded.findings()} empty means "applied", otherwise "flagged".
+   *
+   * @param raised the conditions this fact made hold, in full (the findings are their summary): a permanent one
+   *     must become an alert even if a later fact of the same batch makes it stop holding (see {@link Watch})
+   */
+  public record Accepted(RecordedFact recorded, List<Condition> raised) implements Verdict {}
 
   /** The same fact was already stored: a safe retry, nothing changes. */
   public record Duplicate(Stage stage) implements Verdict {}
@@ -52,7 +57,7 @@ public final class Judge {
             "project " + fact.projectId() + " has not been registered; send its ProjectRegistered first");
       }
       RecordedFact first = new RecordedFact(fact, now, fingerprint, Stage.REGISTERED, List.of());
-      return new Accepted(withFlags(null, first, now));
+      return withFlags(null, first, now);
     }
 
     String seen = state.seen().get(fact.eventId());
@@ -68,7 +73,7 @@ public final class Judge {
     if (fact.data() instanceof Fact.ProjectRegistered) return new Duplicate(state.stage());
 
     RecordedFact recorded = new RecordedFact(fact, now, fingerprint, nextStage(state, fact), List.of());
-    return new Accepted(withFlags(state, recorded, now));
+    return withFlags(state, recorded, now);
   }
 
   /**
@@ -76,14 +81,17 @@ public final class Judge {
    * a payment beyond the contract, a deadline it closes late, ...). Judged at the same instant before and
    * after, so only the fact itself makes the difference.
    */
-  private RecordedFact withFlags(ProjectState before, RecordedFact recorded, Instant now) {
+  private Accepted withFlags(ProjectState before, RecordedFact recorded, Instant now) {
     ProjectState after = before == null ? ProjectState.registered(recorded) : before.apply(recorded);
     RuleEngine.Evaluation was = rules.evaluate(before, now);
     RuleEngine.Evaluation is = rules.evaluate(after, now);
     java.util.Set<String> held = was.holdingKeys(now);
     List<Finding> flags = new java.util.ArrayList<>();
+    List<Condition> raised = new java.util.ArrayList<>();
     for (Condition c : is.conditions()) {
-      if (!held.contains(c.key())) flags.add(new Finding(c.rule(), c.severity(), c.subject(), c.message()));
+      if (held.contains(c.key())) continue;
+      flags.add(new Finding(c.rule(), c.severity(), c.subject(), c.message()));
+      raised.add(c);
     }
     for (Deadline d : is.deadlines()) {
       String key = d.rule() + "|" + d.subject();
@@ -92,8 +100,9 @@ public final class Judge {
             d.closedAt() == null ? d.latenessAt(now) : d.lateness()) + ")"));
       }
     }
-    return flags.isEmpty() ? recorded
-        : new RecordedFact(recorded.fact(), recorded.recordedAt(), recorded.fingerprint(), recorded.stageAfter(), List.copyOf(flags));
+    return new Accepted(flags.isEmpty() ? recorded
+        : new RecordedFact(recorded.fact(), recorded.recordedAt(), recorded.fingerprint(), recorded.stageAfter(), List.copyOf(flags)),
+        List.copyOf(raised));
   }
 
   /** Facts that refer to something the project does not have, or contradict its registration. */

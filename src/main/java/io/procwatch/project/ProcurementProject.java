@@ -201,6 +201,7 @@ public final class ProcurementProject
   private ReplyEffect<Event, State> onRecord(State state, Record cmd) {
     List<Outcome> outcomes = new ArrayList<>(cmd.facts().size());
     List<RecordedFact> accepted = new ArrayList<>();
+    List<io.procwatch.rules.Condition> raised = new ArrayList<>();
     State current = state;
     for (Fact fact : cmd.facts()) {
       if (!projectId.equals(fact.projectId())) {
@@ -212,6 +213,7 @@ public final class ProcurementProject
       if (verdict instanceof Judge.Accepted a) {
         RecordedFact r = a.recorded();
         accepted.add(r);
+        raised.addAll(a.raised());
         current = current.apply(r);
         outcomes.add(new Outcome(fact.eventId(), r.flagged() ? Outcome.FLAGGED : Outcome.APPLIED, r.stageAfter(), r.findings(), null));
       } else if (verdict instanceof Judge.Duplicate dup) {
@@ -225,7 +227,7 @@ public final class ProcurementProject
     // The batch is judged as a whole: alerts are reconciled once, after its last fact, so a deadline that a
     // later fact of the same batch closes in time never raises a transient alert.
     Instant now = clock.instant();
-    Watch watch = Watch.of(current.project(), now, judge.rules());
+    Watch watch = Watch.of(current.project(), now, judge.rules(), raised);
     List<Event> events = new ArrayList<>(2);
     events.add(new FactsRecorded(List.copyOf(accepted), watch.wakeAt()));
     if (!watch.quiet(current.project())) events.add(alertsChanged(current.project(), watch.changes(), watch.suppressed(), watch.wakeAt()));

@@ -2,8 +2,10 @@ package io.procwatch.project;
 
 import io.procwatch.alert.AlertBook;
 import io.procwatch.alert.AlertChange;
+import io.procwatch.rules.Condition;
 import io.procwatch.rules.RuleEngine;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -17,10 +19,24 @@ import java.util.Set;
 public record Watch(List<AlertChange> changes, Set<String> suppressed, Instant wakeAt) {
 
   public static Watch of(ProjectState project, Instant now, RuleEngine rules) {
+    return of(project, now, rules, List.of());
+  }
+
+  /**
+   * After a batch of facts. Alerts are reconciled once, at the end of the batch, so that a condition a later fact
+   * of the batch clears never raises a transient alert. That is right for conditions that resolve themselves, but
+   * a permanent fact (identical bids, a late bid won, ...) stays true of the project even when a later fact of the
+   * batch ends the round: {@code raisedInBatch} (each {@link Judge.Accepted#raised()}) brings those in.
+   *
+   * @param raisedInBatch the conditions the batch's facts made hold, in order; only permanent rules' are used
+   */
+  public static Watch of(ProjectState project, Instant now, RuleEngine rules, List<Condition> raisedInBatch) {
     if (project == null) return new Watch(List.of(), Set.of(), null);
     RuleEngine.Evaluation ev = rules.evaluate(project, now);
+    List<Condition> conditions = new ArrayList<>(ev.conditions());
+    for (Condition c : raisedInBatch) if (!rules.info(c.rule()).autoResolve()) conditions.add(c);
     List<AlertChange> changes = AlertBook.reconcile(project.alerts(), project.projectId(), project.buyer(),
-        ev.conditions(), ev.deadlines(), now, rules::info);
+        conditions, ev.deadlines(), now, rules::info);
     Set<String> suppressed = AlertBook.stillSuppressed(project.alerts().suppressed(), ev.conditions());
     return new Watch(List.copyOf(changes), suppressed, ev.nextWakeAt());
   }

@@ -7,7 +7,8 @@ final class StandardRules {
   private StandardRules() {}
 
   static List<ProjectRule> projectRules() {
-    return List.of(new SequenceRules());
+    return List.of(new SequenceRules(), new MinimumPeriodRules(), new MoneyRules(), new OpenTenderRule(),
+        new BidPatternRules(), new ApprovalTimingRule(), new ItemStandardsRule(), new ThresholdProximityRule());
   }
 
   static List<DeadlineRule> deadlineRules() {

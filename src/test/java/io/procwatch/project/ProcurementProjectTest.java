@@ -90,7 +90,10 @@ class ProcurementProjectTest {
     return new Fact.BidReceived(supplier, supplier + " 公司", new BigDecimal(amount), null, true, null, null, null);
   }
 
-  /** The whole competitive path of domain.md §2, one fact at a time. */
+  /**
+   * The whole competitive path of domain.md §2, one fact at a time, without an irregularity: four bids with one
+   * disqualified leave the three valid bids an award needs (L36, PT01), and the steps fall in office hours (PT07).
+   */
   List<Fact> competitivePath() {
     List<Fact> path = new ArrayList<>();
     int h = 0;
@@ -103,9 +106,10 @@ class ProcurementProjectTest {
     path.add(fact(h++, bid("S1", "455000.50")));
     path.add(fact(h++, bid("S2", "462000")));
     path.add(fact(h++, bid("S3", "470000")));
+    path.add(fact(h++, bid("S4", "468000")));
     path.add(fact(h++, new Fact.BidsOpened()));
     path.add(fact(h++, new Fact.BidDisqualified("S3", "资格不符")));
-    path.add(fact(h++, new Fact.EvaluationCompleted(List.of("S1", "S2"))));
+    path.add(fact(h++, new Fact.EvaluationCompleted(List.of("S1", "S2", "S4"))));
     path.add(fact(h++, new Fact.SupplierConfirmed("S1")));
     path.add(fact(h++, new Fact.AwardPublished("S1", new BigDecimal("455000.50"))));
     path.add(fact(h++, new Fact.ChallengeFiled("C-1", "S2")));
@@ -119,9 +123,24 @@ class ProcurementProjectTest {
     path.add(fact(h++, new Fact.PaymentMade(new BigDecimal("359000.75"), PaymentKind.FINAL)));
     path.add(fact(h++, new Fact.DepositReturned(DepositKind.BID, "S2")));
     path.add(fact(h++, new Fact.DepositReturned(DepositKind.BID, "S3")));
+    path.add(fact(h++, new Fact.DepositReturned(DepositKind.BID, "S4")));
     path.add(fact(h++, new Fact.DepositReturned(DepositKind.PERFORMANCE, "S1")));
     path.add(fact(h++, new Fact.ProjectClosed("归档")));
-    return path;
+    return inOfficeHours(path);
+  }
+
+  /**
+   * The same facts moved so that the n-th happens in the n-th office hour from T0 (Monday 09:00 in Shanghai):
+   * 09:00–17:00, then on to the next day, so no approval is dated at night.
+   */
+  static List<Fact> inOfficeHours(List<Fact> path) {
+    List<Fact> moved = new ArrayList<>(path.size());
+    for (int n = 0; n < path.size(); n++) {
+      Fact f = path.get(n);
+      long hour = (n / 9) * 24L + n % 9;
+      moved.add(new Fact(f.eventId(), f.projectId(), T0.plusSeconds(3600 * hour), f.actor(), f.data()));
+    }
+    return moved;
   }
 
   // ------------------------------------------------------------------ applied
@@ -386,8 +405,25 @@ class ProcurementProjectTest {
   }
 
   @Test
+  void aPermanentPatternFlaggedInsideABatchIsRaisedEvenIfTheBatchEndsTheRound() {
+    one(fact(0, registration("480000")));
+    one(fact(1, new Fact.RequirementApproved()));
+    one(fact(2, new Fact.MethodApproved(Method.OPEN_TENDER, null, null)));
+    one(fact(3, new Fact.NoticePublished(T0, T0.plusSeconds(86400 * 21))));
+    var result = record(fact(4, bid("S1", "450000")), fact(5, bid("S2", "450000.00")),
+        fact(6, new Fact.ProcurementFailed("重新招标")));
+    assertThat(result.reply().outcomes().get(1).flags()).extracting(f -> f.rule() + ":" + f.subject())
+        .contains("PT02:S1+S2");
+    // identical bids stay a fact after the round failed: the alert is raised and stays open
+    assertThat(project().alerts().alerts()).filteredOn(a -> a.open() && a.rule().equals("PT02"))
+        .extracting(a -> a.subject()).containsExactly("S1+S2");
+    kit.restart();
+    assertThat(project().openAlertCount()).isEqualTo(1);
+  }
+
+  @Test
   void stateAndIrregularitiesSurviveRecovery() {
-    for (Fact f : competitivePath().subList(0, 12)) one(f);
+    for (Fact f : competitivePath().subList(0, 13)) one(f);
     one(fact(30, new Fact.Delivered()));
     ProjectState before = project();
     kit.restart();

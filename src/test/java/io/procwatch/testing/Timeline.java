@@ -72,21 +72,27 @@ public final class Timeline {
   /** Facts reported together (one NDJSON batch): judged in order, alerts reconciled once at the end. */
   public List<Judge.Verdict> batch(Fact... facts) {
     List<Judge.Verdict> verdicts = new ArrayList<>();
+    List<io.procwatch.rules.Condition> raised = new ArrayList<>();
     for (Fact f : facts) {
       Judge.Verdict v = judge.judge(state, f, now);
       verdicts.add(v);
       if (v instanceof Judge.Accepted a) {
         RecordedFact r = a.recorded();
+        raised.addAll(a.raised());
         state = state == null ? io.procwatch.project.ProjectStates.registered(r) : io.procwatch.project.ProjectStates.apply(state, r);
       }
     }
-    watch();
+    watch(raised);
     return verdicts;
   }
 
   private List<AlertChange> watch() {
+    return watch(List.of());
+  }
+
+  private List<AlertChange> watch(List<io.procwatch.rules.Condition> raisedInBatch) {
     if (state == null) return List.of();
-    Watch w = Watch.of(state, now, rules);
+    Watch w = Watch.of(state, now, rules, raisedInBatch);
     if (!w.quiet(state)) state = state.withAlerts(w.changes(), w.suppressed());
     log.addAll(w.changes());
     return w.changes();
