@@ -46,7 +46,8 @@ public final class Guardian {
       Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("procwatch.blocking-dispatcher"));
 
       RuleEngine rules = RuleEngine.standard(RuleContext.load(system.settings().config()));
-      ProcurementProject.init(system, new Judge(rules), clock, settings.projection().tagCount());
+      ProcurementProject.init(system, new Judge(rules), clock, settings.projection().tagCount(),
+          settings.ingest().maxFactsPerEvent());
       ProjectSummaryProjection.init(system, db, clock, settings.projection().tagCount());
       // Numbered alert changes are published in-process once committed (the live feed subscribes).
       AlertProjection.init(system, db, numbered -> system.eventStream().tell(new EventStream.Publish<>(new AlertsNumbered(numbered))));

@@ -8,7 +8,7 @@ public record Settings(Http http, Ingest ingest, Db db, Projection projection, D
 
   public record Http(String host, int port, Duration askTimeout) {}
 
-  public record Ingest(long maxEventBytes, long maxBatchBytes, int maxFactsPerCommand, Duration maxFutureSkew) {}
+  public record Ingest(long maxEventBytes, long maxBatchBytes, int maxFactsPerEvent, Duration maxFutureSkew) {}
 
   /**
    * @param journalPoolSize connections of the Slick pool shared by journal, snapshots and event queries
@@ -41,7 +41,7 @@ public record Settings(Http http, Ingest ingest, Db db, Projection projection, D
     return new Settings(
         new Http(http.getString("host"), http.getInt("port"), http.getDuration("ask-timeout")),
         new Ingest(ingest.getBytes("max-event-bytes"), ingest.getBytes("max-batch-bytes"),
-            ingest.getInt("max-facts-per-command"), ingest.getDuration("max-future-skew")),
+            ingest.getInt("max-facts-per-event"), ingest.getDuration("max-future-skew")),
         new Db(db.getString("url"), db.getString("user"), db.getString("password"), db.getInt("journal-pool-size"),
             db.getInt("read-side-pool-size"), db.getBoolean("migrate-on-start")),
         new Projection(c.getInt("projection.tag-count")),

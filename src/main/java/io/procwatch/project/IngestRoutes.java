@@ -108,9 +108,9 @@ public final class IngestRoutes {
   // ------------------------------------------------------------------ a batch
 
   /**
-   * One result line per input line, in order. Lines of one project go to its actor together (in
-   * order, in commands of at most max-facts-per-command), projects in parallel; a bad line is answered
-   * on its own and does not sink the rest.
+   * One result line per input line, in order. Lines of one project go to its actor together, in order,
+   * in one command (judged as a whole, stored atomically), projects in parallel; a bad line is answered on
+   * its own and does not sink the rest.
    */
   private CompletionStage<HttpResponse> batch(Object body) {
     if (body instanceof HttpResponse r) return CompletableFuture.completedFuture(r);
@@ -145,7 +145,7 @@ public final class IngestRoutes {
       String projectId = e.getKey();
       List<Integer> lineNos = lineNumbersByProject.get(projectId);
       List<Fact> facts = e.getValue();
-      pending.add(recordInChunks(projectId, facts)
+      pending.add(record(projectId, facts)
           .<Void>handle((outcomes, err) -> {
             synchronized (results) {
               for (int k = 0; k < facts.size(); k++) {
@@ -175,20 +175,6 @@ public final class IngestRoutes {
       }
       return HttpResponse.create().withStatus(StatusCodes.OK).withEntity(NDJSON, out.toString().getBytes(StandardCharsets.UTF_8));
     });
-  }
-
-  /** Sends a project's facts in order, a command at a time; stops at the first failure (the rest are unanswered). */
-  private CompletionStage<List<Outcome>> recordInChunks(String projectId, List<Fact> facts) {
-    int size = settings.ingest().maxFactsPerCommand();
-    CompletionStage<List<Outcome>> chain = CompletableFuture.completedFuture(new ArrayList<>());
-    for (int from = 0; from < facts.size(); from += size) {
-      List<Fact> chunk = facts.subList(from, Math.min(facts.size(), from + size));
-      chain = chain.thenCompose(acc -> record(projectId, chunk).thenApply(outcomes -> {
-        acc.addAll(outcomes);
-        return acc;
-      }));
-    }
-    return chain;
   }
 
   private CompletionStage<List<Outcome>> record(String projectId, List<Fact> facts) {

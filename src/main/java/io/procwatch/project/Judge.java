@@ -93,11 +93,12 @@ public final class Judge {
       flags.add(new Finding(c.rule(), c.severity(), c.subject(), c.message()));
       raised.add(c);
     }
+    // A deadline flags the step that closes it late. A deadline merely running out on the wall clock is
+    // not the fault of whatever fact arrives meanwhile: it raises an alert, not a flag on that fact.
+    Instant occurred = recorded.fact().occurredAt();
     for (Deadline d : is.deadlines()) {
-      String key = d.rule() + "|" + d.subject();
-      if (d.breached(now) && !held.contains(key)) {
-        flags.add(new Finding(d.rule(), d.severity(), d.subject(), d.message() + " (" + AlertBook.lateWords(
-            d.closedAt() == null ? d.latenessAt(now) : d.lateness()) + ")"));
+      if (!d.open() && d.closedAt().equals(occurred) && d.breached(now)) {
+        flags.add(new Finding(d.rule(), d.severity(), d.subject(), d.message() + " (" + AlertBook.lateWords(d.lateness()) + ")"));
       }
     }
     return new Accepted(flags.isEmpty() ? recorded

@@ -141,14 +141,22 @@ public final class ProcurementProject
   // ------------------------------------------------------------------ wiring
 
   /** Registers the entity with Cluster Sharding on this node. */
-  public static void init(ActorSystem<?> system, Judge judge, Clock clock, int tagCount) {
+  public static void init(ActorSystem<?> system, Judge judge, Clock clock, int tagCount, int maxFactsPerEvent) {
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), judge, clock, tagCount)));
+        .init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), judge, clock, tagCount, maxFactsPerEvent)));
   }
 
   public static Behavior<Command> create(String projectId, Judge judge, Clock clock, int tagCount) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ProcurementProject(projectId, judge, clock, tagCount, timers)));
+    return create(projectId, judge, clock, tagCount, DEFAULT_MAX_FACTS_PER_EVENT);
   }
+
+  public static Behavior<Command> create(String projectId, Judge judge, Clock clock, int tagCount, int maxFactsPerEvent) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new ProcurementProject(projectId, judge, clock, tagCount, maxFactsPerEvent, timers)));
+  }
+
+  /** Facts stored in one journal row at most; a larger command is stored as several events, atomically. */
+  public static final int DEFAULT_MAX_FACTS_PER_EVENT = 500;
 
   /** The projection tag of a project: a stable hash, so each tag's projection sees all of a project's facts in order. */
   public static String tagFor(String projectId, int tagCount) {
@@ -169,7 +177,10 @@ public final class ProcurementProject
   private final Set<String> alertTags;
   private final TimerScheduler<Command> timers;
 
-  private ProcurementProject(String projectId, Judge judge, Clock clock, int tagCount, TimerScheduler<Command> timers) {
+  private final int maxFactsPerEvent;
+
+  private ProcurementProject(String projectId, Judge judge, Clock clock, int tagCount, int maxFactsPerEvent,
+      TimerScheduler<Command> timers) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), projectId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
@@ -179,6 +190,7 @@ public final class ProcurementProject
     this.tags = Set.of(tagFor(projectId, tagCount));
     this.alertTags = Set.of(tagFor(projectId, tagCount), ALERTS_TAG);
     this.timers = timers;
+    this.maxFactsPerEvent = maxFactsPerEvent;
   }
 
   @Override
@@ -229,7 +241,11 @@ public final class ProcurementProject
     Instant now = clock.instant();
     Watch watch = Watch.of(current.project(), now, judge.rules(), raised);
     List<Event> events = new ArrayList<>(2);
-    events.add(new FactsRecorded(List.copyOf(accepted), watch.wakeAt()));
+    // One persistAll is one atomic write: a large batch is split into rows of bounded size, never into
+    // commands, so it is still judged (and its alerts reconciled) as a whole.
+    for (int from = 0; from < accepted.size(); from += maxFactsPerEvent) {
+      events.add(new FactsRecorded(List.copyOf(accepted.subList(from, Math.min(accepted.size(), from + maxFactsPerEvent))), watch.wakeAt()));
+    }
     if (!watch.quiet(current.project())) events.add(alertsChanged(current.project(), watch.changes(), watch.suppressed(), watch.wakeAt()));
     return Effect().persist(events).thenRun(s -> armTimer(watch.wakeAt(), now)).thenReply(cmd.replyTo(), s -> reply);
   }

@@ -111,11 +111,14 @@ class AlertBookTest {
   void aLateClosingStepClearsTheBreachKeepingTheLateness() {
     Instant due = T0.plus(Duration.ofDays(30));
     step(List.of(), List.of(deadline(due, null)), due.plusSeconds(1));
-    List<AlertChange> closed = step(List.of(), List.of(deadline(due, due.plus(Duration.ofDays(5)))), due.plus(Duration.ofDays(6)));
+    // due at 24:00 on day 30; a step late on the 5th day after it (China time) is late by 5 days
+    Instant closedAt = due.plus(Duration.ofDays(5)).minus(Duration.ofHours(1));
+    List<AlertChange> closed = step(List.of(), List.of(deadline(due, closedAt)), due.plus(Duration.ofDays(6)));
     assertThat(closed).singleElement().isInstanceOfSatisfying(AlertChange.Resolved.class, r -> {
       assertThat(r.resolution()).isEqualTo(Resolution.CLEARED);
       assertThat(r.lateness()).isEqualTo("late by 5 days");
       assertThat(r.latenessSeconds()).isEqualTo(Duration.ofDays(5).toSeconds());
+      assertThat(r.note()).contains(closedAt.toString());
     });
   }
 
@@ -135,7 +138,7 @@ class AlertBookTest {
     List<AlertChange> changes = step(List.of(), List.of(closedLate), due.plus(Duration.ofDays(100)));
     assertThat(changes).hasSize(2);
     assertThat(changes.get(1)).isInstanceOfSatisfying(AlertChange.Resolved.class,
-        r -> assertThat(r.lateness()).isEqualTo("late by 3 hours"));
+        r -> assertThat(r.lateness()).isEqualTo("late by 1 day")); // 03:00 on the day after the last day
     assertThat(step(List.of(), List.of(closedLate), due.plus(Duration.ofDays(101)))).isEmpty();
   }
 

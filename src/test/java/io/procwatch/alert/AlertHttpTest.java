@@ -29,7 +29,8 @@ class AlertHttpTest {
 
   @BeforeAll
   static void start() {
-    service = TestService.h2(Clock.systemUTC());
+    // Just after the facts below: no deadline has run out yet, so the alerts are the ones each test makes.
+    service = TestService.h2(new io.procwatch.testing.MutableClock().setNow(java.time.Instant.parse("2026-03-10T04:00:00Z")));
   }
 
   @AfterAll
@@ -45,7 +46,9 @@ class AlertHttpTest {
         event(projectId + "-2", projectId, "RequirementApproved", "2026-03-03T09:30:00+08:00", null),
         event(projectId + "-3", projectId, "MethodApproved", "2026-03-04T10:00:00+08:00", "{\"method\":\"SELF_PURCHASE\"}"),
         event(projectId + "-4", projectId, "Delivered", "2026-03-10T10:00:00+08:00", null))).statusCode()).isEqualTo(200);
-    return projectId + "~1";
+    JsonNode items = Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+        .until(() -> json(service.get("/api/v1/alerts?rule=SQ01&projectId=" + projectId)).get("items"), i -> i.size() == 1);
+    return items.get(0).get("id").asText();
   }
 
   static JsonNode awaitAlert(String alertId, String status) {

@@ -49,7 +49,7 @@ class IngestBatchHttpTest {
   static void start() {
     service = TestService.h2(CLOCK);
     small = TestService.start("jdbc:h2:mem:procwatch-small-" + SEQ.incrementAndGet() + ";DB_CLOSE_DELAY=-1", "sa", "",
-        CLOCK, Map.of("procwatch.ingest.max-batch-bytes", "10k", "procwatch.ingest.max-facts-per-command", 4));
+        CLOCK, Map.of("procwatch.ingest.max-batch-bytes", "10k", "procwatch.ingest.max-facts-per-event", 4));
   }
 
   @AfterAll
@@ -99,7 +99,8 @@ class IngestBatchHttpTest {
 
   private static int journalRows(TestService s, String projectId) {
     try (Connection c = s.db().dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM \"event_journal\" WHERE \"persistence_id\" = ?")) {
+        PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM \"event_journal\" WHERE \"persistence_id\" = ?"
+            + " AND \"event_ser_manifest\" LIKE '%FactsRecorded'")) {
       ps.setString(1, PersistenceId.of(ProcurementProject.ENTITY_TYPE_KEY.name(), projectId).id());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -249,7 +250,7 @@ class IngestBatchHttpTest {
     JsonNode v = view(small, p);
     assertThat(v.path("stage").asText()).isEqualTo("CLOSED");
     assertThat(historyTypes(v)).containsExactlyElementsOf(path.stream().map(Step::type).toList());
-    // 21 facts at 4 per command: 6 journal events, so the order held across commands.
+    // 21 facts at 4 per journal event: 6 events of one atomic write, and the order held across them.
     assertThat(journalRows(small, p)).isEqualTo(6);
 
     // The same batch again: every line a duplicate, nothing added.

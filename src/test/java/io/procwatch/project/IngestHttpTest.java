@@ -299,10 +299,10 @@ class IngestHttpTest {
     walk(Lifecycles.upTo(Lifecycles.selfPurchase(p, "B-IH"), "ContractSigned"));
     // Reported after the contract, but says the delivery happened the day before it was signed.
     String id = p + "-backdated";
-    JsonNode body = accepted(post(event(id, p, "Delivered", "2026-04-02T10:00:00+08:00", null, null)),
+    JsonNode body = accepted(post(event(id, p, "Delivered", "2026-04-02T15:00:00+08:00", null, null)),
         "flagged", id, p, Stage.DELIVERED);
     assertThat(rules(body.get("flags"))).containsExactly("SQ01");
-    assertThat(body.get("flags").get(0).path("message").asText()).contains("precedes ContractSigned");
+    assertThat(body.get("flags").get(0).path("message").asText()).contains("before ContractSigned");
   }
 
   @Test
@@ -312,7 +312,7 @@ class IngestHttpTest {
 
     String id = p + "-contract";
     JsonNode body = accepted(post(event(id, p, "ContractSigned", "2026-03-16T10:00:00+08:00", null,
-            "{\"contractId\":\"C-X\",\"supplier\":\"S2\",\"amount\":768000.00}")),
+            "{\"contractId\":\"C-X\",\"supplier\":\"S2\",\"amount\":" + Lifecycles.AMOUNT + "}")),
         "flagged", id, p, Stage.CONTRACT_SIGNED);
     assertThat(rules(body.get("flags"))).containsExactly("SQ02");
     assertThat(body.get("flags").get(0).path("subject").asText()).isEqualTo("C-X");
@@ -326,7 +326,7 @@ class IngestHttpTest {
     walk(Lifecycles.selfPurchase(p, "B-IH"));
 
     String late = p + "-late";
-    JsonNode body = accepted(post(event(late, p, "ContractPublished", "2026-04-13T10:00:00+08:00", null, null)),
+    JsonNode body = accepted(post(event(late, p, "IntentPublished", "2026-04-13T10:00:00+08:00", null, null)),
         "flagged", late, p, Stage.CLOSED);
     assertThat(rules(body.get("flags"))).containsExactly("SQ03");
     assertThat(body.get("flags").get(0).path("severity").asText()).isEqualTo("WARNING");

@@ -229,7 +229,9 @@ class ProjectHttpTest {
         "PH-L1-05", "PH-L1-07");
     JsonNode delivered = list("?buyer=B-PH-L2&stage=DELIVERED").path("items").get(0);
     assertThat(delivered.path("projectId").asText()).isEqualTo("PH-L2-02");
-    assertThat(delivered.path("openIrregularities").asInt()).isEqualTo(1);
+    // on the test clock (2026-06-01, two months on): SQ01 (delivery before any contract), DL08 (not accepted
+    // within 30 CD of the delivery) and DL11 (stuck in DELIVERED)
+    assertThat(delivered.path("openAlerts").asInt()).isEqualTo(3);
     assertThat(delivered.path("method").asText()).isEqualTo("SELF_PURCHASE");
     JsonNode byStage = list("?stage=REQUIREMENT_APPROVED&limit=500");
     byStage.path("items").forEach(i -> assertThat(i.path("stage").asText()).isEqualTo("REQUIREMENT_APPROVED"));
