@@ -27,7 +27,8 @@ public final class Judge {
    * @param raised the conditions this fact made hold, in full (the findings are their summary): a permanent one
    *     must become an alert even if a later fact of the same batch makes it stop holding (see {@link Watch})
    */
-  public record Accepted(RecordedFact recorded, List<Condition> raised) implements Verdict {}
+  public record Accepted(RecordedFact recorded, List<Condition> raised, ProjectState after, RuleEngine.Evaluation evaluation)
+      implements Verdict {}
 
   /** The same fact was already stored: a safe retry, nothing changes. */
   public record Duplicate(Stage stage) implements Verdict {}
@@ -50,6 +51,14 @@ public final class Judge {
    * @param now the service clock, when the fact is being recorded
    */
   public Verdict judge(ProjectState state, Fact fact, Instant now) {
+    return judge(state, fact, now, null);
+  }
+
+  /**
+   * @param evaluation what the rules say of {@code state} at {@code now}, when the caller already knows it (the
+   *     previous fact's {@link Accepted#evaluation()} in a batch judged at one instant); null to compute it
+   */
+  public Verdict judge(ProjectState state, Fact fact, Instant now, RuleEngine.Evaluation evaluation) {
     String fingerprint = Fingerprint.of(fact);
     if (state == null) {
       if (!(fact.data() instanceof Fact.ProjectRegistered)) {
@@ -57,7 +66,7 @@ public final class Judge {
             "project " + fact.projectId() + " has not been registered; send its ProjectRegistered first");
       }
       RecordedFact first = new RecordedFact(fact, now, fingerprint, Stage.REGISTERED, List.of());
-      return withFlags(null, first, now);
+      return withFlags(null, first, now, null);
     }
 
     String seen = state.seen().get(fact.eventId());
@@ -73,7 +82,7 @@ public final class Judge {
     if (fact.data() instanceof Fact.ProjectRegistered) return new Duplicate(state.stage());
 
     RecordedFact recorded = new RecordedFact(fact, now, fingerprint, nextStage(state, fact), List.of());
-    return withFlags(state, recorded, now);
+    return withFlags(state, recorded, now, evaluation);
   }
 
   /**
@@ -81,9 +90,9 @@ public final class Judge {
    * a payment beyond the contract, a deadline it closes late, ...). Judged at the same instant before and
    * after, so only the fact itself makes the difference.
    */
-  private Accepted withFlags(ProjectState before, RecordedFact recorded, Instant now) {
+  private Accepted withFlags(ProjectState before, RecordedFact recorded, Instant now, RuleEngine.Evaluation known) {
     ProjectState after = before == null ? ProjectState.registered(recorded) : before.apply(recorded);
-    RuleEngine.Evaluation was = rules.evaluate(before, now);
+    RuleEngine.Evaluation was = known != null ? known : rules.evaluate(before, now);
     RuleEngine.Evaluation is = rules.evaluate(after, now);
     java.util.Set<String> held = was.holdingKeys(now);
     List<Finding> flags = new java.util.ArrayList<>();
@@ -101,9 +110,12 @@ public final class Judge {
         flags.add(new Finding(d.rule(), d.severity(), d.subject(), d.message() + " (" + AlertBook.lateWords(d.lateness()) + ")"));
       }
     }
-    return new Accepted(flags.isEmpty() ? recorded
-        : new RecordedFact(recorded.fact(), recorded.recordedAt(), recorded.fingerprint(), recorded.stageAfter(), List.copyOf(flags)),
-        List.copyOf(raised));
+    if (flags.isEmpty()) return new Accepted(recorded, List.of(), after, is);
+    RecordedFact flagged = new RecordedFact(recorded.fact(), recorded.recordedAt(), recorded.fingerprint(),
+        recorded.stageAfter(), List.copyOf(flags));
+    // the state must hold the fact as stored, with its flags (the evaluation does not depend on them)
+    ProjectState stored = before == null ? ProjectState.registered(flagged) : before.apply(flagged);
+    return new Accepted(flagged, List.copyOf(raised), stored, is);
   }
 
   /** Facts that refer to something the project does not have, or contradict its registration. */

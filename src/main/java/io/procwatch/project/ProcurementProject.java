@@ -215,18 +215,22 @@ public final class ProcurementProject
     List<RecordedFact> accepted = new ArrayList<>();
     List<io.procwatch.rules.Condition> raised = new ArrayList<>();
     State current = state;
+    // One instant for the whole command: each fact's "after" evaluation is the next fact's "before".
+    Instant now = clock.instant();
+    io.procwatch.rules.RuleEngine.Evaluation evaluation = null;
     for (Fact fact : cmd.facts()) {
       if (!projectId.equals(fact.projectId())) {
         outcomes.add(rejected(fact, current, new Judge.Rejected("WRONG_PROJECT", "projectId",
             "fact for " + fact.projectId() + " was routed to project " + projectId)));
         continue;
       }
-      Judge.Verdict verdict = judge.judge(current.project(), fact, clock.instant());
+      Judge.Verdict verdict = judge.judge(current.project(), fact, now, evaluation);
       if (verdict instanceof Judge.Accepted a) {
         RecordedFact r = a.recorded();
         accepted.add(r);
         raised.addAll(a.raised());
-        current = current.apply(r);
+        current = new Active(a.after());
+        evaluation = a.evaluation();
         outcomes.add(new Outcome(fact.eventId(), r.flagged() ? Outcome.FLAGGED : Outcome.APPLIED, r.stageAfter(), r.findings(), null));
       } else if (verdict instanceof Judge.Duplicate dup) {
         outcomes.add(new Outcome(fact.eventId(), Outcome.DUPLICATE, dup.stage(), List.of(), null));
@@ -238,8 +242,7 @@ public final class ProcurementProject
     if (accepted.isEmpty()) return Effect().reply(cmd.replyTo(), reply);
     // The batch is judged as a whole: alerts are reconciled once, after its last fact, so a deadline that a
     // later fact of the same batch closes in time never raises a transient alert.
-    Instant now = clock.instant();
-    Watch watch = Watch.of(current.project(), now, judge.rules(), raised);
+    Watch watch = Watch.of(current.project(), now, judge.rules(), raised, evaluation);
     List<Event> events = new ArrayList<>(2);
     // One persistAll is one atomic write: a large batch is split into rows of bounded size, never into
     // commands, so it is still judged (and its alerts reconciled) as a whole.

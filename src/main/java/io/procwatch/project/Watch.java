@@ -31,8 +31,14 @@ public record Watch(List<AlertChange> changes, Set<String> suppressed, Instant w
    * @param raisedInBatch the conditions the batch's facts made hold, in order; only permanent rules' are used
    */
   public static Watch of(ProjectState project, Instant now, RuleEngine rules, List<Condition> raisedInBatch) {
+    return of(project, now, rules, raisedInBatch, null);
+  }
+
+  /** @param evaluation what the rules say of {@code project} at {@code now}, if already known; else null */
+  public static Watch of(ProjectState project, Instant now, RuleEngine rules, List<Condition> raisedInBatch,
+      RuleEngine.Evaluation evaluation) {
     if (project == null) return new Watch(List.of(), Set.of(), null);
-    RuleEngine.Evaluation ev = rules.evaluate(project, now);
+    RuleEngine.Evaluation ev = evaluation != null ? evaluation : rules.evaluate(project, now);
     List<Condition> conditions = new ArrayList<>(ev.conditions());
     for (Condition c : raisedInBatch) if (!rules.info(c.rule()).autoResolve()) conditions.add(c);
     List<AlertChange> changes = AlertBook.reconcile(project.alerts(), project.projectId(), project.buyer(),
