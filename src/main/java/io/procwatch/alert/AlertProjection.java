@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.procwatch.infra.Database;
 import io.procwatch.infra.Json;
 import io.procwatch.infra.PlainJdbcSession;
+import io.procwatch.infra.Sql;
 import io.procwatch.project.ProcurementProject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -141,10 +142,10 @@ public final class AlertProjection {
         ps.setString(8, after.buyer());
         ps.setString(9, after.supplier());
         ps.setString(10, after.subject());
-        setInstant(ps, 11, after.occurredAt());
-        setInstant(ps, 12, after.dueAt());
-        setInstant(ps, 13, after.raisedAt());
-        setInstant(ps, 14, after.resolvedAt());
+        Sql.setInstant(ps, 11, after.occurredAt());
+        Sql.setInstant(ps, 12, after.dueAt());
+        Sql.setInstant(ps, 13, after.raisedAt());
+        Sql.setInstant(ps, 14, after.resolvedAt());
         ps.setString(15, after.resolution() == null ? null : after.resolution().name());
         ps.setLong(16, seq);
         ps.setLong(17, seq);
@@ -155,7 +156,7 @@ public final class AlertProjection {
       try (PreparedStatement ps = conn.prepareStatement(
           "UPDATE alert SET status = ?, resolved_at = ?, resolution = ?, last_sequence = ?, body = ? WHERE alert_id = ?")) {
         ps.setString(1, after.status().name());
-        setInstant(ps, 2, after.resolvedAt());
+        Sql.setInstant(ps, 2, after.resolvedAt());
         ps.setString(3, after.resolution() == null ? null : after.resolution().name());
         ps.setLong(4, seq);
         ps.setString(5, JSON.writeValueAsString(after));
@@ -193,10 +194,6 @@ public final class AlertProjection {
     }
   }
 
-  private static void setInstant(PreparedStatement ps, int i, Instant t) throws Exception {
-    if (t == null) ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
-    else ps.setTimestamp(i, Timestamp.from(t));
-  }
 
   /** For tests and the feed: the highest sequence numbered so far. */
   public static long lastSequence(Database db) {

@@ -54,7 +54,8 @@ public final class Database implements AutoCloseable {
   public MigrateResult migrate() {
     Flyway flyway = Flyway.configure()
         .dataSource(dataSource)
-        .locations("classpath:db/migration/" + settings.vendor().migrations)
+        // The plugin's own tables differ per vendor; procwatch's read side is plain SQL both understand.
+        .locations("classpath:db/migration/common", "classpath:db/migration/" + settings.vendor().migrations)
         .baselineOnMigrate(false)
         .load();
     MigrateResult result = flyway.migrate();

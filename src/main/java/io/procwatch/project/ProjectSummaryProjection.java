@@ -2,6 +2,7 @@ package io.procwatch.project;
 
 import io.procwatch.infra.Database;
 import io.procwatch.infra.PlainJdbcSession;
+import io.procwatch.infra.Sql;
 import io.procwatch.project.Fact.ContractAmended;
 import io.procwatch.project.Fact.ContractSigned;
 import io.procwatch.project.Fact.MethodApproved;
@@ -85,16 +86,11 @@ public final class ProjectSummaryProjection {
       try (PreparedStatement ps = conn.prepareStatement(
           "UPDATE project_summary SET open_irregularities = ?, wake_at = ?, updated_at = ? WHERE project_id = ?")) {
         ps.setInt(1, changed.openAlerts());
-        setInstant(ps, 2, changed.wakeAt());
+        Sql.setInstant(ps, 2, changed.wakeAt());
         ps.setTimestamp(3, Timestamp.from(now));
         ps.setString(4, projectId);
         ps.executeUpdate();
       }
-    }
-
-    private static void setInstant(PreparedStatement ps, int i, Instant t) throws Exception {
-      if (t == null) ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
-      else ps.setTimestamp(i, Timestamp.from(t));
     }
 
     static void apply(Connection conn, ProcurementProject.FactsRecorded recorded, Instant now) throws Exception {
@@ -127,7 +123,7 @@ public final class ProjectSummaryProjection {
         ps.setBigDecimal(4, contractDelta);
         ps.setBigDecimal(5, paid);
         ps.setTimestamp(6, Timestamp.from(last));
-        setInstant(ps, 7, recorded.wakeAt());
+        Sql.setInstant(ps, 7, recorded.wakeAt());
         ps.setTimestamp(8, Timestamp.from(now));
         ps.setString(9, projectId);
         ps.executeUpdate();
