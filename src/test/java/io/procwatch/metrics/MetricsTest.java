@@ -140,6 +140,14 @@ class MetricsTest {
     assertThat(e.value("procwatch_process_uptime_seconds")).isPositive();
   }
 
+  /** What the dashboards query exists: a typo in a dashboard would otherwise just show "No data". */
+  @Test
+  void everyMetricTheDashboardsNameIsExposed() {
+    Exposition e = settled();
+    assertThat(Dashboards.metricNames()).isNotEmpty();
+    assertThat(e.names()).containsAll(Dashboards.metricNames());
+  }
+
   /** Every series: procwatch_ prefix, and only labels from the closed list (never a project id). */
   @Test
   void namesAndLabelsAreBounded() {
