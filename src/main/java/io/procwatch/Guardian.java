@@ -10,6 +10,9 @@ import io.procwatch.http.HealthRoutes;
 import io.procwatch.http.HttpServer;
 import io.procwatch.infra.Database;
 import io.procwatch.infra.Settings;
+import io.procwatch.metrics.Metrics;
+import io.procwatch.metrics.MetricsRoutes;
+import io.procwatch.metrics.ReadSideGauges;
 import io.procwatch.project.IngestRoutes;
 import io.procwatch.project.Judge;
 import io.procwatch.project.ProcurementProject;
@@ -46,15 +49,19 @@ public final class Guardian {
       Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("procwatch.blocking-dispatcher"));
 
       RuleEngine rules = RuleEngine.standard(RuleContext.load(system.settings().config()));
+      Metrics metrics = new Metrics();
       ProcurementProject.init(system, new Judge(rules), clock, settings.projection().tagCount(),
-          settings.ingest().maxFactsPerEvent());
+          settings.ingest().maxFactsPerEvent(), metrics);
       ProjectSummaryProjection.init(system, db, clock, settings.projection().tagCount());
       // Numbered alert changes are published in-process once committed (the live feed subscribes).
       AlertProjection.init(system, db, numbered -> system.eventStream().tell(new EventStream.Publish<>(new AlertsNumbered(numbered))));
+      ctx.spawn(alertMetrics(metrics), "alert-metrics");
+      new ReadSideGauges(system, metrics, db, clock, blocking, settings.projection().tagCount())
+          .start(settings.metrics().refreshInterval());
       DeadlineWatch.init(system, db, clock, blocking, settings.deadlines().pollInterval(), settings.deadlines().lookAhead());
 
       HttpServer.start(system, settings.http().host(), settings.http().port(),
-          routes(system, settings, db, clock, blocking, rules));
+          routes(system, settings, db, clock, blocking, rules, metrics));
       return Behaviors.empty();
     });
   }
@@ -62,13 +69,25 @@ public final class Guardian {
   /** Alert changes as the alert projection numbered and committed them, in sequence order. */
   public record AlertsNumbered(java.util.List<AlertProjection.Numbered> changes) {}
 
+  /** Counts alert changes from the same in-process publication the live feed reads. */
+  static Behavior<AlertsNumbered> alertMetrics(Metrics metrics) {
+    return Behaviors.setup(ctx -> {
+      ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(AlertsNumbered.class, ctx.getSelf()));
+      return Behaviors.receiveMessage(numbered -> {
+        metrics.alertsNumbered(numbered.changes());
+        return Behaviors.same();
+      });
+    });
+  }
+
   static Route routes(org.apache.pekko.actor.typed.ActorSystem<?> system, Settings settings, Database db, Clock clock,
-      Executor blocking, RuleEngine rules) {
+      Executor blocking, RuleEngine rules, Metrics metrics) {
     ProjectSummaries summaries = new ProjectSummaries(db, blocking);
     return concat(
         new HealthRoutes(system, db, blocking).route(),
+        new MetricsRoutes(metrics).route(),
         pathPrefix("api", () -> pathPrefix("v1", () -> concat(
-            new IngestRoutes(system, settings, clock).route(),
+            new IngestRoutes(system, settings, clock, metrics).route(),
             new ProjectRoutes(system, settings, summaries, rules, clock).route(),
             new AlertRoutes(system, settings, new AlertStore(db, blocking)).route(),
             new RuleRoutes(rules).route()))));

@@ -4,7 +4,8 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /** The {@code procwatch {}} configuration, read once into typed records. */
-public record Settings(Http http, Ingest ingest, Db db, Projection projection, Deadlines deadlines) {
+public record Settings(Http http, Ingest ingest, Db db, Projection projection, Deadlines deadlines,
+    Metrics metrics) {
 
   public record Http(String host, int port, Duration askTimeout) {}
 
@@ -33,6 +34,9 @@ public record Settings(Http http, Ingest ingest, Db db, Projection projection, D
   /** How the DeadlineWatch looks for deadlines coming due. */
   public record Deadlines(Duration pollInterval, Duration lookAhead) {}
 
+  /** How often the read-side gauges of /metrics are recomputed. */
+  public record Metrics(Duration refreshInterval) {}
+
   public static Settings from(Config root) {
     Config c = root.getConfig("procwatch");
     Config http = c.getConfig("http");
@@ -45,6 +49,7 @@ public record Settings(Http http, Ingest ingest, Db db, Projection projection, D
         new Db(db.getString("url"), db.getString("user"), db.getString("password"), db.getInt("journal-pool-size"),
             db.getInt("read-side-pool-size"), db.getBoolean("migrate-on-start")),
         new Projection(c.getInt("projection.tag-count")),
-        new Deadlines(c.getDuration("deadlines.poll-interval"), c.getDuration("deadlines.look-ahead")));
+        new Deadlines(c.getDuration("deadlines.poll-interval"), c.getDuration("deadlines.look-ahead")),
+        new Metrics(c.getDuration("metrics.refresh-interval")));
   }
 }

@@ -142,8 +142,14 @@ public final class ProcurementProject
 
   /** Registers the entity with Cluster Sharding on this node. */
   public static void init(ActorSystem<?> system, Judge judge, Clock clock, int tagCount, int maxFactsPerEvent) {
+    init(system, judge, clock, tagCount, maxFactsPerEvent, StageListener.NONE);
+  }
+
+  /** As above; {@code stages} is told of the stages projects leave (the stage-duration metrics). */
+  public static void init(ActorSystem<?> system, Judge judge, Clock clock, int tagCount, int maxFactsPerEvent,
+      StageListener stages) {
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), judge, clock, tagCount, maxFactsPerEvent)));
+        .init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), judge, clock, tagCount, maxFactsPerEvent, stages)));
   }
 
   public static Behavior<Command> create(String projectId, Judge judge, Clock clock, int tagCount) {
@@ -151,8 +157,13 @@ public final class ProcurementProject
   }
 
   public static Behavior<Command> create(String projectId, Judge judge, Clock clock, int tagCount, int maxFactsPerEvent) {
+    return create(projectId, judge, clock, tagCount, maxFactsPerEvent, StageListener.NONE);
+  }
+
+  public static Behavior<Command> create(String projectId, Judge judge, Clock clock, int tagCount, int maxFactsPerEvent,
+      StageListener stages) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new ProcurementProject(projectId, judge, clock, tagCount, maxFactsPerEvent, timers)));
+        new ProcurementProject(projectId, judge, clock, tagCount, maxFactsPerEvent, timers, stages)));
   }
 
   /** Facts stored in one journal row at most; a larger command is stored as several events, atomically. */
@@ -178,9 +189,10 @@ public final class ProcurementProject
   private final TimerScheduler<Command> timers;
 
   private final int maxFactsPerEvent;
+  private final StageListener stages;
 
   private ProcurementProject(String projectId, Judge judge, Clock clock, int tagCount, int maxFactsPerEvent,
-      TimerScheduler<Command> timers) {
+      TimerScheduler<Command> timers, StageListener stages) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), projectId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
@@ -191,6 +203,7 @@ public final class ProcurementProject
     this.alertTags = Set.of(tagFor(projectId, tagCount), ALERTS_TAG);
     this.timers = timers;
     this.maxFactsPerEvent = maxFactsPerEvent;
+    this.stages = stages;
   }
 
   @Override
@@ -250,7 +263,12 @@ public final class ProcurementProject
       events.add(new FactsRecorded(List.copyOf(accepted.subList(from, Math.min(accepted.size(), from + maxFactsPerEvent))), watch.wakeAt()));
     }
     if (!watch.quiet(current.project())) events.add(alertsChanged(current.project(), watch.changes(), watch.suppressed(), watch.wakeAt()));
-    return Effect().persist(events).thenRun(s -> armTimer(watch.wakeAt(), now)).thenReply(cmd.replyTo(), s -> reply);
+    // Told only after the write, and never during recovery: each stage left is measured once.
+    List<RecordedFact> before = state.project() == null ? List.of() : state.project().history();
+    return Effect().persist(events)
+        .thenRun(s -> armTimer(watch.wakeAt(), now))
+        .thenRun(s -> StageListener.stagesLeft(before, accepted).forEach(l -> stages.left(l.stage(), l.inStage())))
+        .thenReply(cmd.replyTo(), s -> reply);
   }
 
   private ReplyEffect<Event, State> onWakeUp(State state, WakeUp cmd) {

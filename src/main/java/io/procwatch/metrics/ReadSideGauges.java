@@ -1,0 +1,260 @@
+package io.procwatch.metrics;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.procwatch.alert.AlertProjection;
+import io.procwatch.infra.Database;
+import io.procwatch.project.ProcurementProject;
+import io.procwatch.project.ProjectSummaryProjection;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gauges computed from the read side every {@code refresh-interval}, so they are right after a restart
+ * and on every node alike: projects by stage and buyer, money by buyer and fiscal year, open alerts, open
+ * deadlines, projection lag; plus the live project entities of this node's shard region.
+ *
+ * <p>Each family is a {@link MultiGauge} re-registered with overwrite on every refresh: a row that
+ * disappears (the last project of a stage moved on) disappears from {@code /metrics} too, instead of
+ * lingering at its last value.
+ */
+public final class ReadSideGauges {
+  private static final Logger log = LoggerFactory.getLogger(ReadSideGauges.class);
+  /** Fiscal years are calendar years in China (预算法 §18); the share elapsed is measured in China time. */
+  static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
+
+  private final ActorSystem<?> system;
+  private final Database db;
+  private final Clock clock;
+  private final Executor blocking;
+  private final int tagCount;
+  private final AtomicBoolean running = new AtomicBoolean();
+
+  private final MultiGauge projects;
+  private final MultiGauge budget;
+  private final MultiGauge contracted;
+  private final MultiGauge paid;
+  private final MultiGauge saved;
+  private final MultiGauge execution;
+  private final MultiGauge yearElapsed;
+  private final MultiGauge alertsOpen;
+  private final MultiGauge alertsOpenByBuyer;
+  private final MultiGauge lagEvents;
+  private final MultiGauge lagSeconds;
+  private final AtomicLong openDeadlines = new AtomicLong();
+  private final AtomicLong liveEntities = new AtomicLong();
+  private final AtomicLong lastRefresh = new AtomicLong();
+
+  public ReadSideGauges(ActorSystem<?> system, Metrics metrics, Database db, Clock clock, Executor blocking, int tagCount) {
+    this.system = system;
+    this.db = db;
+    this.clock = clock;
+    this.blocking = blocking;
+    this.tagCount = tagCount;
+    var r = metrics.registry();
+    projects = MultiGauge.builder("procwatch.projects").description("Projects by current stage and buyer").register(r);
+    budget = MultiGauge.builder("procwatch.budget.cny").description("Budget of registered projects, CNY").register(r);
+    contracted = MultiGauge.builder("procwatch.contracted.cny")
+        .description("Contract amounts (with amendments) of contracted projects, CNY").register(r);
+    paid = MultiGauge.builder("procwatch.paid.cny").description("Payments made, CNY").register(r);
+    saved = MultiGauge.builder("procwatch.saved.cny")
+        .description("Budget minus contract amount, over contracted projects only, CNY (资金节约)").register(r);
+    execution = MultiGauge.builder("procwatch.execution.ratio")
+        .description("Budget execution (预算执行率): paid / budget, by buyer and fiscal year").register(r);
+    yearElapsed = MultiGauge.builder("procwatch.fiscal.year.elapsed.ratio")
+        .description("Share of the fiscal year elapsed (China time), for comparison with the execution ratio").register(r);
+    alertsOpen = MultiGauge.builder("procwatch.alerts.open").description("Open (firing or acknowledged) alerts").register(r);
+    alertsOpenByBuyer = MultiGauge.builder("procwatch.alerts.open.by.buyer")
+        .description("Open alerts by buyer and severity").register(r);
+    lagEvents = MultiGauge.builder("procwatch.projection.lag.events")
+        .description("Tagged events in the journal beyond the projection's stored offset (largest over its tags)").register(r);
+    lagSeconds = MultiGauge.builder("procwatch.projection.lag.seconds")
+        .description("Age of the oldest event not yet projected; 0 when caught up (largest over its tags)").register(r);
+    Gauge.builder("procwatch.deadlines.open", openDeadlines, AtomicLong::get)
+        .description("Projects with a deadline or pre-warning still to come (project_summary.wake_at set)").register(r);
+    Gauge.builder("procwatch.entities.live", liveEntities, AtomicLong::get)
+        .description("Project entities alive in this node's shard region").register(r);
+    Gauge.builder("procwatch.metrics.refreshed.timestamp.seconds", lastRefresh, AtomicLong::get)
+        .description("When the read-side gauges were last computed (Unix time)").register(r);
+  }
+
+  /** Refreshes now and then every {@code interval}, off the actor threads. */
+  public void start(Duration interval) {
+    system.scheduler().scheduleWithFixedDelay(Duration.ZERO, interval, this::refreshAsync, system.executionContext());
+  }
+
+  private void refreshAsync() {
+    // One refresh at a time: a slow database must not pile up queries.
+    if (!running.compareAndSet(false, true)) return;
+    CompletableFuture.runAsync(this::refresh, blocking).whenComplete((ok, e) -> {
+      running.set(false);
+      if (e != null) log.warn("Refreshing the read-side gauges failed; keeping the last values", e);
+    });
+    AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
+            ClusterSharding.get(system).shardState(),
+            replyTo -> new GetShardRegionState(ProcurementProject.ENTITY_TYPE_KEY, replyTo),
+            Duration.ofSeconds(3), system.scheduler())
+        .thenAccept(state -> {
+          long n = 0;
+          for (ShardRegion.ShardState shard : state.getShards()) n += shard.getEntityIds().size();
+          liveEntities.set(n);
+        });
+  }
+
+  void refresh() {
+    try (Connection c = db.dataSource().getConnection()) {
+      refreshProjects(c);
+      refreshMoney(c);
+      refreshAlerts(c);
+      refreshLag(c);
+      try (PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM project_summary WHERE wake_at IS NOT NULL");
+          ResultSet rs = q.executeQuery()) {
+        rs.next();
+        openDeadlines.set(rs.getLong(1));
+      }
+      lastRefresh.set(Instant.now().getEpochSecond());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void refreshProjects(Connection c) throws Exception {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    try (PreparedStatement q = c.prepareStatement(
+            "SELECT stage, buyer, COUNT(*) FROM project_summary GROUP BY stage, buyer");
+        ResultSet rs = q.executeQuery()) {
+      while (rs.next()) rows.add(MultiGauge.Row.of(Tags.of("stage", rs.getString(1), "buyer", rs.getString(2)), rs.getLong(3)));
+    }
+    projects.register(rows, true);
+  }
+
+  private void refreshMoney(Connection c) throws Exception {
+    List<MultiGauge.Row<?>> b = new ArrayList<>(), k = new ArrayList<>(), p = new ArrayList<>(), s = new ArrayList<>(),
+        x = new ArrayList<>(), y = new ArrayList<>();
+    java.util.Set<Integer> years = new java.util.TreeSet<>();
+    try (PreparedStatement q = c.prepareStatement(
+            "SELECT buyer, fiscal_year, SUM(budget), COALESCE(SUM(contract_amount), 0), SUM(paid),"
+                + " COALESCE(SUM(CASE WHEN contract_amount IS NOT NULL THEN budget - contract_amount END), 0)"
+                + " FROM project_summary GROUP BY buyer, fiscal_year");
+        ResultSet rs = q.executeQuery()) {
+      while (rs.next()) {
+        int year = rs.getInt(2);
+        years.add(year);
+        Tags tags = Tags.of("buyer", rs.getString(1), "fiscal_year", Integer.toString(year));
+        BigDecimal budgetSum = rs.getBigDecimal(3);
+        BigDecimal paidSum = rs.getBigDecimal(5);
+        b.add(MultiGauge.Row.of(tags, budgetSum.doubleValue()));
+        k.add(MultiGauge.Row.of(tags, rs.getBigDecimal(4).doubleValue()));
+        p.add(MultiGauge.Row.of(tags, paidSum.doubleValue()));
+        s.add(MultiGauge.Row.of(tags, rs.getBigDecimal(6).doubleValue()));
+        if (budgetSum.signum() > 0) x.add(MultiGauge.Row.of(tags, paidSum.doubleValue() / budgetSum.doubleValue()));
+      }
+    }
+    Instant now = clock.instant();
+    for (int year : years) y.add(MultiGauge.Row.of(Tags.of("fiscal_year", Integer.toString(year)), yearElapsed(year, now)));
+    budget.register(b, true);
+    contracted.register(k, true);
+    paid.register(p, true);
+    saved.register(s, true);
+    execution.register(x, true);
+    yearElapsed.register(y, true);
+  }
+
+  /** 0 before 1 January, 1 after 31 December, linear in between (China time). */
+  static double yearElapsed(int year, Instant now) {
+    Instant start = LocalDate.of(year, 1, 1).atStartOfDay(CHINA).toInstant();
+    Instant end = LocalDate.of(year + 1, 1, 1).atStartOfDay(CHINA).toInstant();
+    if (!now.isAfter(start)) return 0;
+    if (!now.isBefore(end)) return 1;
+    return (double) Duration.between(start, now).toMillis() / Duration.between(start, end).toMillis();
+  }
+
+  private void refreshAlerts(Connection c) throws Exception {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    try (PreparedStatement q = c.prepareStatement(
+            "SELECT rule, severity, COUNT(*) FROM alert WHERE status <> 'RESOLVED' GROUP BY rule, severity");
+        ResultSet rs = q.executeQuery()) {
+      while (rs.next()) rows.add(MultiGauge.Row.of(Tags.of("rule", rs.getString(1), "severity", rs.getString(2)), rs.getLong(3)));
+    }
+    alertsOpen.register(rows, true);
+    List<MultiGauge.Row<?>> byBuyer = new ArrayList<>();
+    try (PreparedStatement q = c.prepareStatement(
+            "SELECT COALESCE(buyer, ''), severity, COUNT(*) FROM alert WHERE status <> 'RESOLVED' GROUP BY buyer, severity");
+        ResultSet rs = q.executeQuery()) {
+      while (rs.next()) byBuyer.add(MultiGauge.Row.of(Tags.of("buyer", rs.getString(1), "severity", rs.getString(2)), rs.getLong(3)));
+    }
+    alertsOpenByBuyer.register(byBuyer, true);
+  }
+
+  /**
+   * Per projection: for each of its tags, the tagged events beyond the stored offset (a journal ordering)
+   * and the age of the oldest of them; the family shows the worst tag. A tag without a stored offset yet
+   * counts from 0. Ages use the journal's own write_timestamp (the JVM wall clock, not the service clock).
+   */
+  private void refreshLag(Connection c) throws Exception {
+    java.util.Map<String, Long> offsets = new java.util.HashMap<>();
+    try (PreparedStatement q = c.prepareStatement(
+            "SELECT \"projection_name\", \"projection_key\", \"current_offset\" FROM \"pekko_projection_offset_store\"");
+        ResultSet rs = q.executeQuery()) {
+      while (rs.next()) {
+        try {
+          offsets.put(rs.getString(1) + "|" + rs.getString(2), Long.parseLong(rs.getString(3)));
+        } catch (NumberFormatException notASequence) {
+          // Only Offset.sequence is used (stack.md §4); anything else is not ours to judge.
+        }
+      }
+    }
+    java.util.Map<String, List<String>> tagsOf = new java.util.LinkedHashMap<>();
+    List<String> summaryTags = new ArrayList<>();
+    for (int i = 0; i < tagCount; i++) summaryTags.add(ProcurementProject.tag(i));
+    tagsOf.put(ProjectSummaryProjection.NAME, summaryTags);
+    tagsOf.put(AlertProjection.NAME, List.of(ProcurementProject.ALERTS_TAG));
+    List<MultiGauge.Row<?>> events = new ArrayList<>(), seconds = new ArrayList<>();
+    long nowMillis = System.currentTimeMillis();
+    for (var e : tagsOf.entrySet()) {
+      long worstEvents = 0;
+      double worstSeconds = 0;
+      for (String tag : e.getValue()) {
+        long offset = offsets.getOrDefault(e.getKey() + "|" + tag, 0L);
+        try (PreparedStatement q = c.prepareStatement(
+            "SELECT COUNT(*), MIN(j.\"write_timestamp\") FROM \"event_tag\" t JOIN \"event_journal\" j"
+                + " ON j.\"ordering\" = t.\"event_id\" WHERE t.\"tag\" = ? AND t.\"event_id\" > ?")) {
+          q.setString(1, tag);
+          q.setLong(2, offset);
+          try (ResultSet rs = q.executeQuery()) {
+            rs.next();
+            long n = rs.getLong(1);
+            long oldest = rs.getLong(2);
+            worstEvents = Math.max(worstEvents, n);
+            if (n > 0 && !rs.wasNull()) worstSeconds = Math.max(worstSeconds, Math.max(0, nowMillis - oldest) / 1000.0);
+          }
+        }
+      }
+      events.add(MultiGauge.Row.of(Tags.of("projection", e.getKey()), worstEvents));
+      seconds.add(MultiGauge.Row.of(Tags.of("projection", e.getKey()), worstSeconds));
+    }
+    lagEvents.register(events, true);
+    lagSeconds.register(seconds, true);
+  }
+}
