@@ -77,24 +77,41 @@ public final class BidPatternRules implements ProjectRule {
     }
   }
 
-  /** PT02 报价雷同: two suppliers bid exactly the same amount. */
+  /** PT02 报价雷同: two suppliers bid exactly the same amount. Grouped by amount, so linear in the bids. */
   private static void pt02(Round round, RuleContext ctx, List<Condition> found) {
     RuleDefinition def = ctx.rule(RuleId.PT02);
     Map<String, Condition> byPair = new LinkedHashMap<>();
-    List<Round.Bid> bids = round.all();
-    for (int i = 0; i < bids.size(); i++) {
-      for (int j = i + 1; j < bids.size(); j++) {
-        Round.Bid a = bids.get(i);
-        Round.Bid b = bids.get(j);
-        if (a.supplier().equals(b.supplier()) || a.data().amount().compareTo(b.data().amount()) != 0) continue;
-        String pair = pair(a.supplier(), b.supplier());
-        byPair.putIfAbsent(pair, new Condition("PT02", def.severity(), pair, false,
-            RuleSupport.later(a.receivedAt(), b.receivedAt()), null, null,
-            pair.replace("+", " and ") + " bid the same amount, " + yuan(a.data().amount()) + " (" + def.zh() + ")",
-            details("amount", a.data().amount(), "suppliers", pair)));
+    for (List<Round.Bid> same : groups(round.all(), b -> b.data().amount().stripTrailingZeros().toPlainString())) {
+      for (int i = 0; i < same.size(); i++) {
+        for (int j = i + 1; j < same.size(); j++) {
+          Round.Bid a = same.get(i);
+          Round.Bid b = same.get(j);
+          if (a.supplier().equals(b.supplier())) continue;
+          String pair = pair(a.supplier(), b.supplier());
+          byPair.putIfAbsent(pair, new Condition("PT02", def.severity(), pair, false,
+              RuleSupport.later(a.receivedAt(), b.receivedAt()), null, null,
+              pair.replace("+", " and ") + " bid the same amount, " + yuan(a.data().amount()) + " (" + def.zh() + ")",
+              details("amount", a.data().amount(), "suppliers", pair)));
+        }
       }
     }
     found.addAll(byPair.values());
+  }
+
+  /**
+   * The bids that share a key, in bid order, for each key shared by two or more bids. Pairwise comparison
+   * would cost n² per evaluation; a project's round may hold hundreds of bids.
+   */
+  private static List<List<Round.Bid>> groups(List<Round.Bid> bids, java.util.function.Function<Round.Bid, String> key) {
+    Map<String, List<Round.Bid>> byKey = new LinkedHashMap<>();
+    for (Round.Bid b : bids) {
+      String k = key.apply(b);
+      if (k == null || k.isEmpty()) continue;
+      byKey.computeIfAbsent(k, x -> new java.util.ArrayList<>(2)).add(b);
+    }
+    List<List<Round.Bid>> out = new java.util.ArrayList<>();
+    for (List<Round.Bid> g : byKey.values()) if (g.size() > 1) out.add(g);
+    return out;
   }
 
   /** PT03 最低价被否决: every bid at the lowest amount was disqualified, and there is a winner. */
@@ -153,25 +170,24 @@ public final class BidPatternRules implements ProjectRule {
         details("receivedAt", own.receivedAt(), "bidDeadline", deadline)));
   }
 
-  /** PT06 关联投标: two bidders share a payer account, contact or address. */
+  /** PT06 关联投标: two bidders share a payer account, contact or address. Grouped by value, linear in the bids. */
   private static void pt06(Round round, RuleContext ctx, List<Condition> found) {
     RuleDefinition def = ctx.rule(RuleId.PT06);
     List<String> fields = def.stringListParam("shared-fields");
     Map<String, Condition> bySubject = new LinkedHashMap<>();
-    List<Round.Bid> bids = round.all();
     for (String field : fields) {
-      for (int i = 0; i < bids.size(); i++) {
-        for (int j = i + 1; j < bids.size(); j++) {
-          Round.Bid a = bids.get(i);
-          Round.Bid b = bids.get(j);
-          if (a.supplier().equals(b.supplier())) continue;
-          String va = normalize(field(a.data(), field));
-          if (va.isEmpty() || !va.equals(normalize(field(b.data(), field)))) continue;
-          String subject = pair(a.supplier(), b.supplier()) + ":" + field;
-          bySubject.putIfAbsent(subject, new Condition("PT06", def.severity(), subject, false,
-              RuleSupport.later(a.receivedAt(), b.receivedAt()), null, null,
-              a.supplier() + " and " + b.supplier() + " share the same " + field + " (" + def.zh() + ")",
-              details("suppliers", pair(a.supplier(), b.supplier()), "field", field, "value", field(a.data(), field))));
+      for (List<Round.Bid> same : groups(round.all(), b -> normalize(field(b.data(), field)))) {
+        for (int i = 0; i < same.size(); i++) {
+          for (int j = i + 1; j < same.size(); j++) {
+            Round.Bid a = same.get(i);
+            Round.Bid b = same.get(j);
+            if (a.supplier().equals(b.supplier())) continue;
+            String subject = pair(a.supplier(), b.supplier()) + ":" + field;
+            bySubject.putIfAbsent(subject, new Condition("PT06", def.severity(), subject, false,
+                RuleSupport.later(a.receivedAt(), b.receivedAt()), null, null,
+                a.supplier() + " and " + b.supplier() + " share the same " + field + " (" + def.zh() + ")",
+                details("suppliers", pair(a.supplier(), b.supplier()), "field", field, "value", field(a.data(), field))));
+          }
         }
       }
     }
