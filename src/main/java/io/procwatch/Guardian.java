@@ -2,6 +2,7 @@ package io.procwatch;
 
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
+import io.procwatch.alert.AlertFeed;
 import io.procwatch.alert.AlertProjection;
 import io.procwatch.alert.AlertRoutes;
 import io.procwatch.alert.AlertStore;
@@ -49,27 +50,27 @@ public final class Guardian {
       ProcurementProject.init(system, new Judge(rules), clock, settings.projection().tagCount(),
           settings.ingest().maxFactsPerEvent());
       ProjectSummaryProjection.init(system, db, clock, settings.projection().tagCount());
+      // The feed subscribes to the projection's publications before the projection starts.
+      AlertFeed feed = new AlertFeed(system, settings.feed(), db, blocking);
       // Numbered alert changes are published in-process once committed (the live feed subscribes).
-      AlertProjection.init(system, db, numbered -> system.eventStream().tell(new EventStream.Publish<>(new AlertsNumbered(numbered))));
+      AlertProjection.init(system, db, numbered -> system.eventStream().tell(new EventStream.Publish<>(new AlertProjection.AlertsNumbered(numbered))));
       DeadlineWatch.init(system, db, clock, blocking, settings.deadlines().pollInterval(), settings.deadlines().lookAhead());
 
       HttpServer.start(system, settings.http().host(), settings.http().port(),
-          routes(system, settings, db, clock, blocking, rules));
+          routes(system, settings, db, clock, blocking, rules, feed));
       return Behaviors.empty();
     });
   }
 
-  /** Alert changes as the alert projection numbered and committed them, in sequence order. */
-  public record AlertsNumbered(java.util.List<AlertProjection.Numbered> changes) {}
-
   static Route routes(org.apache.pekko.actor.typed.ActorSystem<?> system, Settings settings, Database db, Clock clock,
-      Executor blocking, RuleEngine rules) {
+      Executor blocking, RuleEngine rules, AlertFeed feed) {
     ProjectSummaries summaries = new ProjectSummaries(db, blocking);
     return concat(
         new HealthRoutes(system, db, blocking).route(),
         pathPrefix("api", () -> pathPrefix("v1", () -> concat(
             new IngestRoutes(system, settings, clock).route(),
             new ProjectRoutes(system, settings, summaries, rules, clock).route(),
+            feed.route(), // before AlertRoutes: "stream" is not an alert id
             new AlertRoutes(system, settings, new AlertStore(db, blocking)).route(),
             new RuleRoutes(rules).route()))));
   }

@@ -4,7 +4,7 @@ import com.typesafe.config.Config;
 import java.time.Duration;
 
 /** The {@code procwatch {}} configuration, read once into typed records. */
-public record Settings(Http http, Ingest ingest, Db db, Projection projection, Deadlines deadlines) {
+public record Settings(Http http, Ingest ingest, Db db, Projection projection, Deadlines deadlines, Feed feed) {
 
   public record Http(String host, int port, Duration askTimeout) {}
 
@@ -33,6 +33,14 @@ public record Settings(Http http, Ingest ingest, Db db, Projection projection, D
   /** How the DeadlineWatch looks for deadlines coming due. */
   public record Deadlines(Duration pollInterval, Duration lookAhead) {}
 
+  /**
+   * The live alert feed ({@code GET /api/v1/alerts/stream}).
+   *
+   * @param bufferSize messages queued per client before it counts as lagging and is disconnected
+   * @param keepAlive a {@code PING} message after this long without any other message
+   */
+  public record Feed(int bufferSize, Duration keepAlive) {}
+
   public static Settings from(Config root) {
     Config c = root.getConfig("procwatch");
     Config http = c.getConfig("http");
@@ -45,6 +53,7 @@ public record Settings(Http http, Ingest ingest, Db db, Projection projection, D
         new Db(db.getString("url"), db.getString("user"), db.getString("password"), db.getInt("journal-pool-size"),
             db.getInt("read-side-pool-size"), db.getBoolean("migrate-on-start")),
         new Projection(c.getInt("projection.tag-count")),
-        new Deadlines(c.getDuration("deadlines.poll-interval"), c.getDuration("deadlines.look-ahead")));
+        new Deadlines(c.getDuration("deadlines.poll-interval"), c.getDuration("deadlines.look-ahead")),
+        new Feed(c.getInt("feed.buffer-size"), c.getDuration("feed.keep-alive")));
   }
 }
