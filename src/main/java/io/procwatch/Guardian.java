@@ -2,6 +2,7 @@ package io.procwatch;
 
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
+import io.procwatch.alert.AlertFeed;
 import io.procwatch.alert.AlertProjection;
 import io.procwatch.alert.AlertRoutes;
 import io.procwatch.alert.AlertStore;
@@ -53,26 +54,26 @@ public final class Guardian {
       ProcurementProject.init(system, new Judge(rules), clock, settings.projection().tagCount(),
           settings.ingest().maxFactsPerEvent(), metrics);
       ProjectSummaryProjection.init(system, db, clock, settings.projection().tagCount());
+      // The feed subscribes to the projection's publications before the projection starts.
+      AlertFeed feed = new AlertFeed(system, settings.feed(), db, blocking);
+      metrics.bindFeed(io.procwatch.alert.FeedCounters.get(system));
       // Numbered alert changes are published in-process once committed (the live feed subscribes).
-      AlertProjection.init(system, db, numbered -> system.eventStream().tell(new EventStream.Publish<>(new AlertsNumbered(numbered))));
+      AlertProjection.init(system, db, numbered -> system.eventStream().tell(new EventStream.Publish<>(new AlertProjection.AlertsNumbered(numbered))));
       ctx.spawn(alertMetrics(metrics), "alert-metrics");
       new ReadSideGauges(system, metrics, db, clock, blocking, settings.projection().tagCount())
           .start(settings.metrics().refreshInterval());
       DeadlineWatch.init(system, db, clock, blocking, settings.deadlines().pollInterval(), settings.deadlines().lookAhead());
 
       HttpServer.start(system, settings.http().host(), settings.http().port(),
-          routes(system, settings, db, clock, blocking, rules, metrics));
+          routes(system, settings, db, clock, blocking, rules, metrics, feed));
       return Behaviors.empty();
     });
   }
 
-  /** Alert changes as the alert projection numbered and committed them, in sequence order. */
-  public record AlertsNumbered(java.util.List<AlertProjection.Numbered> changes) {}
-
   /** Counts alert changes from the same in-process publication the live feed reads. */
-  static Behavior<AlertsNumbered> alertMetrics(Metrics metrics) {
+  static Behavior<AlertProjection.AlertsNumbered> alertMetrics(Metrics metrics) {
     return Behaviors.setup(ctx -> {
-      ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(AlertsNumbered.class, ctx.getSelf()));
+      ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(AlertProjection.AlertsNumbered.class, ctx.getSelf()));
       return Behaviors.receiveMessage(numbered -> {
         metrics.alertsNumbered(numbered.changes());
         return Behaviors.same();
@@ -81,7 +82,7 @@ public final class Guardian {
   }
 
   static Route routes(org.apache.pekko.actor.typed.ActorSystem<?> system, Settings settings, Database db, Clock clock,
-      Executor blocking, RuleEngine rules, Metrics metrics) {
+      Executor blocking, RuleEngine rules, Metrics metrics, AlertFeed feed) {
     ProjectSummaries summaries = new ProjectSummaries(db, blocking);
     return concat(
         new HealthRoutes(system, db, blocking).route(),
@@ -89,6 +90,7 @@ public final class Guardian {
         pathPrefix("api", () -> pathPrefix("v1", () -> concat(
             new IngestRoutes(system, settings, clock, metrics).route(),
             new ProjectRoutes(system, settings, summaries, rules, clock).route(),
+            feed.route(), // before AlertRoutes: "stream" is not an alert id
             new AlertRoutes(system, settings, new AlertStore(db, blocking)).route(),
             new RuleRoutes(rules).route()))));
   }

@@ -42,6 +42,13 @@ public final class AlertProjection {
   /** One numbered change: what the live feed will deliver. */
   public record Numbered(long sequence, String kind, AlertChange change, Alert alert) {}
 
+  /**
+   * Published on the actor system's event stream after each committed batch, in sequence order; the
+   * {@link AlertFeed} subscribes. It lives here, with the feature, so that the alert package does not
+   * depend on the root package that wires it.
+   */
+  public record AlertsNumbered(List<Numbered> changes) {}
+
   private AlertProjection() {}
 
   /**

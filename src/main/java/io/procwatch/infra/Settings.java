@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /** The {@code procwatch {}} configuration, read once into typed records. */
 public record Settings(Http http, Ingest ingest, Db db, Projection projection, Deadlines deadlines,
-    Metrics metrics) {
+    Metrics metrics, Feed feed) {
 
   public record Http(String host, int port, Duration askTimeout) {}
 
@@ -37,6 +37,14 @@ public record Settings(Http http, Ingest ingest, Db db, Projection projection, D
   /** How often the read-side gauges of /metrics are recomputed. */
   public record Metrics(Duration refreshInterval) {}
 
+  /**
+   * The live alert feed ({@code GET /api/v1/alerts/stream}).
+   *
+   * @param bufferSize messages queued per client before it counts as lagging and is disconnected
+   * @param keepAlive a {@code PING} message after this long without any other message
+   */
+  public record Feed(int bufferSize, Duration keepAlive) {}
+
   public static Settings from(Config root) {
     Config c = root.getConfig("procwatch");
     Config http = c.getConfig("http");
@@ -50,6 +58,7 @@ public record Settings(Http http, Ingest ingest, Db db, Projection projection, D
             db.getInt("read-side-pool-size"), db.getBoolean("migrate-on-start")),
         new Projection(c.getInt("projection.tag-count")),
         new Deadlines(c.getDuration("deadlines.poll-interval"), c.getDuration("deadlines.look-ahead")),
-        new Metrics(c.getDuration("metrics.refresh-interval")));
+        new Metrics(c.getDuration("metrics.refresh-interval")),
+        new Feed(c.getInt("feed.buffer-size"), c.getDuration("feed.keep-alive")));
   }
 }

@@ -119,6 +119,18 @@ public final class Metrics implements StageListener {
 
   // ------------------------------------------------------------------ alerts
 
+  /** The live alert feed's counters, read at each scrape. */
+  public void bindFeed(io.procwatch.alert.FeedCounters feed) {
+    io.micrometer.core.instrument.Gauge.builder("procwatch.feed.clients", feed, f -> f.connectedClients())
+        .description("WebSocket alert-feed clients connected now").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("procwatch.feed.connections", feed, f -> f.connectionsTotal())
+        .description("alert-feed connections accepted").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("procwatch.feed.messages.sent", feed, f -> f.messagesSent())
+        .description("alert-feed messages handed to clients").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("procwatch.feed.clients.dropped", feed, f -> f.clientsDroppedForLag())
+        .description("alert-feed clients disconnected for falling too far behind").register(registry);
+  }
+
   /** Alert changes as the alert projection committed them (the AlertsNumbered publication). */
   public void alertsNumbered(List<AlertProjection.Numbered> changes) {
     for (AlertProjection.Numbered n : changes) {

@@ -75,6 +75,10 @@ public final class TestService implements AutoCloseable {
     return db;
   }
 
+  public int port() {
+    return port;
+  }
+
   public String baseUrl() {
     return "http://127.0.0.1:" + port;
   }
