@@ -5,6 +5,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 import io.procwatch.alert.AlertFeed;
 import io.procwatch.alert.AlertProjection;
 import io.procwatch.alert.AlertRoutes;
+import io.procwatch.alert.AlertmanagerPush;
 import io.procwatch.alert.AlertStore;
 import io.procwatch.alert.DeadlineWatch;
 import io.procwatch.http.HealthRoutes;
@@ -57,6 +58,15 @@ public final class Guardian {
       // The feed subscribes to the projection's publications before the projection starts.
       AlertFeed feed = new AlertFeed(system, settings.feed(), db, blocking);
       metrics.bindFeed(io.procwatch.alert.FeedCounters.get(system));
+      if (settings.alertmanager().enabled()) {
+        // Spawned before the projection starts, like the feed, so that it subscribes early; its initial load of the
+        // active alerts covers anything published before the subscription took effect.
+        AlertmanagerPush.Counters pushed = new AlertmanagerPush.Counters();
+        metrics.bindAlertmanager(pushed);
+        // Alertmanager compares startsAt/endsAt with its own wall clock, not with procwatch's business clock.
+        ctx.spawn(AlertmanagerPush.create(settings.alertmanager(), new AlertStore(db, blocking), Clock.systemUTC(), pushed),
+            "alertmanager-push");
+      }
       // Numbered alert changes are published in-process once committed (the live feed subscribes).
       AlertProjection.init(system, db, numbered -> system.eventStream().tell(new EventStream.Publish<>(new AlertProjection.AlertsNumbered(numbered))));
       ctx.spawn(alertMetrics(metrics), "alert-metrics");

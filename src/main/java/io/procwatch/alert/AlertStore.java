@@ -43,6 +43,25 @@ public final class AlertStore {
     return CompletableFuture.supplyAsync(() -> one(alertId), blocking);
   }
 
+  /** An alert as of the change numbered {@code sequence}. */
+  public record Current(long sequence, Alert alert) {}
+
+  /** Every active (not resolved) alert with the sequence of its last change: what Alertmanager must hold. */
+  public CompletionStage<List<Current>> active() {
+    return CompletableFuture.supplyAsync(() -> {
+      try (Connection c = db.dataSource().getConnection();
+          PreparedStatement ps = c.prepareStatement(
+              "SELECT last_sequence, body FROM alert WHERE status <> 'RESOLVED' ORDER BY raised_sequence");
+          ResultSet rs = ps.executeQuery()) {
+        List<Current> out = new ArrayList<>();
+        while (rs.next()) out.add(new Current(rs.getLong(1), JSON.readValue(rs.getString(2), Alert.class)));
+        return List.copyOf(out);
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot read the active alerts", e);
+      }
+    }, blocking);
+  }
+
   private Page query(Filter f, Long after, int limit) {
     StringBuilder sql = new StringBuilder("SELECT raised_sequence, last_sequence, body FROM alert WHERE 1 = 1");
     List<Object> args = new ArrayList<>();

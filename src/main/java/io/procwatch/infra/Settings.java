@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /** The {@code procwatch {}} configuration, read once into typed records. */
 public record Settings(Http http, Ingest ingest, Db db, Projection projection, Deadlines deadlines,
-    Metrics metrics, Feed feed) {
+    Metrics metrics, Feed feed, Alertmanager alertmanager) {
 
   public record Http(String host, int port, Duration askTimeout) {}
 
@@ -45,13 +45,61 @@ public record Settings(Http http, Ingest ingest, Db db, Projection projection, D
    */
   public record Feed(int bufferSize, Duration keepAlive) {}
 
+  /**
+   * Pushing alerts to Alertmanager ({@code POST <url>/api/v2/alerts}); off when {@code urls} is empty.
+   *
+   * @param urls base URLs, no trailing slash, e.g. {@code http://am-1:9093}
+   * @param resendInterval how often every active alert is sent again; a firing alert's {@code endsAt} is
+   *     4 of these ahead, so Alertmanager resolves it by itself if procwatch stops sending
+   * @param maxPendingResolved resolved alerts kept for an Alertmanager that is down, beyond which the oldest
+   *     are dropped (Alertmanager then resolves them itself when their {@code endsAt} passes)
+   * @param externalUrl where procwatch is reached from outside, for {@code generatorURL}
+   */
+  public record Alertmanager(java.util.List<String> urls, Duration resendInterval, Duration minBackoff,
+      Duration maxBackoff, Duration requestTimeout, int maxBatch, int maxPendingResolved, String externalUrl) {
+
+    public boolean enabled() {
+      return !urls.isEmpty();
+    }
+
+    static Alertmanager from(Config am, Http http) {
+      // A list in conf/, or from PROCWATCH_ALERTMANAGER_URLS a comma-separated string: HOCON cannot turn one
+      // environment variable into a list, so both shapes are accepted here.
+      java.util.List<String> raw = am.getValue("urls").valueType() == com.typesafe.config.ConfigValueType.LIST
+          ? am.getStringList("urls")
+          : java.util.Arrays.asList(am.getString("urls").split(","));
+      java.util.List<String> urls = new java.util.ArrayList<>();
+      for (String u : raw) {
+        String t = u.trim();
+        if (t.isEmpty()) continue;
+        java.net.URI uri;
+        try {
+          uri = java.net.URI.create(t);
+        } catch (IllegalArgumentException e) {
+          throw new com.typesafe.config.ConfigException.BadValue("procwatch.alertmanager.urls", "not a URL: " + t, e);
+        }
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+          throw new com.typesafe.config.ConfigException.BadValue("procwatch.alertmanager.urls",
+              "expected http(s)://host:port, got " + t);
+        }
+        urls.add(t.replaceAll("/+$", ""));
+      }
+      String external = am.getString("external-url").trim().replaceAll("/+$", "");
+      if (external.isEmpty()) external = "http://" + http.host() + ":" + http.port();
+      return new Alertmanager(java.util.List.copyOf(urls), am.getDuration("resend-interval"),
+          am.getDuration("min-backoff"), am.getDuration("max-backoff"), am.getDuration("request-timeout"),
+          am.getInt("max-batch"), am.getInt("max-pending-resolved"), external);
+    }
+  }
+
   public static Settings from(Config root) {
     Config c = root.getConfig("procwatch");
     Config http = c.getConfig("http");
     Config ingest = c.getConfig("ingest");
     Config db = c.getConfig("db");
+    Http httpSettings = new Http(http.getString("host"), http.getInt("port"), http.getDuration("ask-timeout"));
     return new Settings(
-        new Http(http.getString("host"), http.getInt("port"), http.getDuration("ask-timeout")),
+        httpSettings,
         new Ingest(ingest.getBytes("max-event-bytes"), ingest.getBytes("max-batch-bytes"),
             ingest.getInt("max-facts-per-event"), ingest.getDuration("max-future-skew")),
         new Db(db.getString("url"), db.getString("user"), db.getString("password"), db.getInt("journal-pool-size"),
@@ -59,6 +107,7 @@ public record Settings(Http http, Ingest ingest, Db db, Projection projection, D
         new Projection(c.getInt("projection.tag-count")),
         new Deadlines(c.getDuration("deadlines.poll-interval"), c.getDuration("deadlines.look-ahead")),
         new Metrics(c.getDuration("metrics.refresh-interval")),
-        new Feed(c.getInt("feed.buffer-size"), c.getDuration("feed.keep-alive")));
+        new Feed(c.getInt("feed.buffer-size"), c.getDuration("feed.keep-alive")),
+        Alertmanager.from(c.getConfig("alertmanager"), httpSettings));
   }
 }

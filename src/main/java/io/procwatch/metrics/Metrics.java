@@ -131,6 +131,23 @@ public final class Metrics implements StageListener {
         .description("alert-feed clients disconnected for falling too far behind").register(registry);
   }
 
+  /** The Alertmanager push's counters, read at each scrape (only when a URL is configured). */
+  public void bindAlertmanager(io.procwatch.alert.AlertmanagerPush.Counters am) {
+    io.micrometer.core.instrument.FunctionCounter.builder("procwatch.alertmanager.requests", am, c -> c.posts())
+        .description("POST /api/v2/alerts requests by outcome: ok, failed (retried), rejected (4xx, not retried)")
+        .tag("outcome", "ok").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("procwatch.alertmanager.requests", am, c -> c.failures())
+        .description("POST /api/v2/alerts requests by outcome: ok, failed (retried), rejected (4xx, not retried)")
+        .tag("outcome", "failed").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("procwatch.alertmanager.requests", am, c -> c.rejected())
+        .description("POST /api/v2/alerts requests by outcome: ok, failed (retried), rejected (4xx, not retried)")
+        .tag("outcome", "rejected").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("procwatch.alertmanager.alerts.sent", am, c -> c.alertsSent())
+        .description("alerts in requests Alertmanager accepted (resends included)").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("procwatch.alertmanager.alerts.dropped", am, c -> c.dropped())
+        .description("resolved alerts dropped while an Alertmanager was down (max-pending-resolved)").register(registry);
+  }
+
   /** Alert changes as the alert projection committed them (the AlertsNumbered publication). */
   public void alertsNumbered(List<AlertProjection.Numbered> changes) {
     for (AlertProjection.Numbered n : changes) {
