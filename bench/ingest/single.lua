@@ -1,0 +1,76 @@
+-- wrk script of bench/ingest/run, mode "single": one BidReceived per POST /api/v1/events
+-- (application/json), spread over the projects that `IngestBench setup` registered and walked to
+-- NoticePublished. Every eventId (and supplier) is unique: "<run><thread>.<seq>".
+--
+--   wrk -t2 -c64 -d20s -s single.lua http://127.0.0.1:PORT -- <projects> <prefix> <run>
+--
+-- An answer counts as good only if it is 202 with result "applied" or "flagged"; anything else
+-- (another status, "duplicate", "rejected", a socket error or timeout) is an error, reported by kind.
+-- done() prints one "RESULT mode=single ..." line that bench/ingest/run parses.
+
+local threads = {}
+local next_tid = 1
+
+function setup(thread)
+  thread:set("tid", next_tid)
+  next_tid = next_tid + 1
+  table.insert(threads, thread)
+end
+
+function init(args)
+  nprojects = tonumber(args[1]) or 1000
+  prefix = args[2] or "bench"
+  run = args[3] or "w"
+  seq = 0
+  ok = 0
+  errors = 0
+  kinds = {}
+  headers = { ["Content-Type"] = "application/json" }
+  -- Each thread starts elsewhere and strides through all projects (37 is coprime with 10^k).
+  offset = ((tid or 1) - 1) * 389
+end
+
+function request()
+  seq = seq + 1
+  local p = (offset + seq * 37) % nprojects
+  local key = run .. tid .. "." .. seq
+  local body = '{"eventId":"' .. key .. '","projectId":"' .. string.format("%s-%05d", prefix, p)
+    .. '","type":"BidReceived","occurredAt":"2026-03-20T14:00:00+08:00","data":{"supplier":"S' .. key
+    .. '","supplierName":"供应商 ' .. key .. '","amount":' .. (3000000 + (seq * 7) % 700000) .. '.00,"sme":true}}'
+  return wrk.format("POST", "/api/v1/events", headers, body)
+end
+
+function response(status, hdrs, body)
+  if status == 202 and (string.find(body, '"result":"applied"', 1, true) or string.find(body, '"result":"flagged"', 1, true)) then
+    ok = ok + 1
+  else
+    errors = errors + 1
+    local what = string.match(body or "", '"code":"([%w_]+)"') or string.match(body or "", '"result":"(%a+)"') or "?"
+    local k = tostring(status) .. "_" .. what
+    kinds[k] = (kinds[k] or 0) + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local good, bad, all = 0, 0, {}
+  for _, t in ipairs(threads) do
+    good = good + (t:get("ok") or 0)
+    bad = bad + (t:get("errors") or 0)
+    for k, v in pairs(t:get("kinds") or {}) do all[k] = (all[k] or 0) + v end
+  end
+  local e = summary.errors
+  local socket = e.connect + e.read + e.write + e.timeout
+  if e.connect > 0 then all["connect"] = e.connect end
+  if e.read > 0 then all["read"] = e.read end
+  if e.write > 0 then all["write"] = e.write end
+  if e.timeout > 0 then all["timeout"] = e.timeout end
+  local list = {}
+  for k, v in pairs(all) do table.insert(list, k .. ":" .. v) end
+  table.sort(list)
+  local seconds = summary.duration / 1e6
+  io.write(string.format(
+    "RESULT mode=single events=%d requests=%d seconds=%.1f events_per_s=%.0f errors=%d error_kinds=%s"
+      .. " lat_p50_ms=%.1f lat_p99_ms=%.1f lat_max_ms=%.1f\n",
+    good, summary.requests, seconds, good / seconds, bad + socket, (#list > 0 and table.concat(list, ";") or "none"),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+end
