@@ -37,7 +37,7 @@ import java.util.TreeMap;
 public final class ApprovalTimingRule implements ProjectRule {
 
   @Override
-  public List<Condition> conditions(ProjectState s, Instant now, RuleContext ctx) {
+  public List<Condition> conditions(ProjectState s, RuleContext ctx) {
     RuleDefinition def = ctx.rule(RuleId.PT07);
     Set<String> approvals = Set.copyOf(def.stringListParam("approval-events"));
     WorkingHours hours = new WorkingHours(def.timeParam("working-hours.start"), def.timeParam("working-hours.end"));

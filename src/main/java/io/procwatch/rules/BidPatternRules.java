@@ -43,7 +43,7 @@ import java.util.Map;
 public final class BidPatternRules implements ProjectRule {
 
   @Override
-  public List<Condition> conditions(ProjectState s, Instant now, RuleContext ctx) {
+  public List<Condition> conditions(ProjectState s, RuleContext ctx) {
     if (s.bids().isEmpty() && s.awardedSupplier() == null) return List.of();
     Round round = Round.of(s);
     List<Condition> found = new ArrayList<>();
@@ -81,7 +81,7 @@ public final class BidPatternRules implements ProjectRule {
   private static void pt02(Round round, RuleContext ctx, List<Condition> found) {
     RuleDefinition def = ctx.rule(RuleId.PT02);
     Map<String, Condition> byPair = new LinkedHashMap<>();
-    for (List<Round.Bid> same : groups(round.all(), b -> b.data().amount().stripTrailingZeros().toPlainString())) {
+    for (List<Round.Bid> same : equalAmounts(round.all())) {
       for (int i = 0; i < same.size(); i++) {
         for (int j = i + 1; j < same.size(); j++) {
           Round.Bid a = same.get(i);
@@ -96,6 +96,22 @@ public final class BidPatternRules implements ProjectRule {
       }
     }
     found.addAll(byPair.values());
+  }
+
+  /** Runs of bids with the same amount (by value: 100 = 100.00), found by sorting instead of hashing. */
+  private static List<List<Round.Bid>> equalAmounts(List<Round.Bid> bids) {
+    List<List<Round.Bid>> out = new java.util.ArrayList<>();
+    if (bids.size() < 2) return out;
+    List<Round.Bid> sorted = new java.util.ArrayList<>(bids);
+    sorted.sort((a, b) -> a.data().amount().compareTo(b.data().amount()));
+    int start = 0;
+    for (int i = 1; i <= sorted.size(); i++) {
+      if (i == sorted.size() || sorted.get(i).data().amount().compareTo(sorted.get(start).data().amount()) != 0) {
+        if (i - start > 1) out.add(List.copyOf(sorted.subList(start, i)));
+        start = i;
+      }
+    }
+    return out;
   }
 
   /**

@@ -30,7 +30,7 @@ import java.util.Optional;
 public final class ItemStandardsRule implements ProjectRule {
 
   @Override
-  public List<Condition> conditions(ProjectState s, Instant now, RuleContext ctx) {
+  public List<Condition> conditions(ProjectState s, RuleContext ctx) {
     Fact.ProjectRegistered r = s.registration();
     RuleDefinition def = ctx.rule(RuleId.PT08);
     Pt08Lists lists = ctx.pt08();

@@ -37,7 +37,7 @@ public final class MinimumPeriodRules implements ProjectRule {
   private static final List<RuleId> PERIOD_RULES = List.of(RuleId.MP01, RuleId.MP02, RuleId.MP03);
 
   @Override
-  public List<Condition> conditions(ProjectState s, Instant now, RuleContext ctx) {
+  public List<Condition> conditions(ProjectState s, RuleContext ctx) {
     List<Condition> found = new ArrayList<>();
     if (s.method() != null && s.notice() != null) {
       for (RuleId id : PERIOD_RULES) period(id, s, ctx, found);

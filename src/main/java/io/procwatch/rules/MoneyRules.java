@@ -40,7 +40,7 @@ import java.util.Set;
 public final class MoneyRules implements ProjectRule {
 
   @Override
-  public List<Condition> conditions(ProjectState s, Instant now, RuleContext ctx) {
+  public List<Condition> conditions(ProjectState s, RuleContext ctx) {
     List<Condition> found = new ArrayList<>();
     bg01(s, ctx, found);
     bg02(s, ctx, found);

@@ -23,7 +23,7 @@ import java.util.List;
 public final class OpenTenderRule implements ProjectRule {
 
   @Override
-  public List<Condition> conditions(ProjectState s, Instant now, RuleContext ctx) {
+  public List<Condition> conditions(ProjectState s, RuleContext ctx) {
     Fact.MethodApproved m = s.method();
     if (m == null) return List.of();
     RuleDefinition def = ctx.rule(RuleId.SQ04);

@@ -26,6 +26,16 @@ public final class RuleEngine {
   public record Evaluation(List<Condition> conditions, List<Deadline> deadlines, Instant nextWakeAt) {
     public static final Evaluation NONE = new Evaluation(List.of(), List.of(), null);
 
+    /** The same findings seen at another instant: only the next wake-up depends on the clock. */
+    public Evaluation at(Instant now) {
+      Instant next = null;
+      for (Deadline d : deadlines) {
+        Instant change = d.nextChangeAfter(now);
+        if (change != null && (next == null || change.isBefore(next))) next = change;
+      }
+      return new Evaluation(conditions, deadlines, next);
+    }
+
     /** Identities of everything that holds: conditions, breached deadlines and pre-warnings. */
     public Set<String> holdingKeys(Instant now) {
       Set<String> keys = new java.util.LinkedHashSet<>();
@@ -60,7 +70,7 @@ public final class RuleEngine {
     if (project == null) return Evaluation.NONE;
     List<Condition> conditions = new ArrayList<>();
     for (ProjectRule r : rules) {
-      for (Condition c : r.conditions(project, now, ctx)) if (enabled(c.rule())) conditions.add(c);
+      for (Condition c : r.conditions(project, ctx)) if (enabled(c.rule())) conditions.add(c);
     }
     List<Deadline> deadlines = new ArrayList<>();
     Instant next = null;

@@ -17,7 +17,7 @@ import java.util.Map;
 public final class SequenceRules implements ProjectRule {
 
   @Override
-  public List<Condition> conditions(ProjectState s, Instant now, RuleContext ctx) {
+  public List<Condition> conditions(ProjectState s, RuleContext ctx) {
     List<Condition> found = new ArrayList<>();
     List<RecordedFact> facts = current(s);
     sq01(s, facts, found, ctx);

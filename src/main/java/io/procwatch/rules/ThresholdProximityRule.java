@@ -29,7 +29,7 @@ import java.util.Map;
 public final class ThresholdProximityRule implements ProjectRule {
 
   @Override
-  public List<Condition> conditions(ProjectState s, Instant now, RuleContext ctx) {
+  public List<Condition> conditions(ProjectState s, RuleContext ctx) {
     RuleDefinition def = ctx.rule(RuleId.PT09);
     BigDecimal band = def.decimalParam("band");
     ThresholdProfile profile = ctx.thresholds().active();
