@@ -7,7 +7,6 @@ import io.procwatch.infra.AppConfig;
 import io.procwatch.infra.Database;
 import io.procwatch.infra.Settings;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -122,10 +121,6 @@ public final class TestService implements AutoCloseable {
   }
 
   private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return Local.freePort();
   }
 }
