@@ -140,13 +140,17 @@ public final class ReadSideGauges {
   }
 
   private void refreshProjects(Connection c) throws Exception {
+    projects.register(counts(c, "SELECT stage, buyer, COUNT(*) FROM project_summary GROUP BY stage, buyer",
+        "stage", "buyer"), true);
+  }
+
+  /** Rows of a {@code SELECT label1, label2, COUNT(*) ... GROUP BY} query, one gauge row per group. */
+  private static List<MultiGauge.Row<?>> counts(Connection c, String sql, String label1, String label2) throws Exception {
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
-    try (PreparedStatement q = c.prepareStatement(
-            "SELECT stage, buyer, COUNT(*) FROM project_summary GROUP BY stage, buyer");
-        ResultSet rs = q.executeQuery()) {
-      while (rs.next()) rows.add(MultiGauge.Row.of(Tags.of("stage", rs.getString(1), "buyer", rs.getString(2)), rs.getLong(3)));
+    try (PreparedStatement q = c.prepareStatement(sql); ResultSet rs = q.executeQuery()) {
+      while (rs.next()) rows.add(MultiGauge.Row.of(Tags.of(label1, rs.getString(1), label2, rs.getString(2)), rs.getLong(3)));
     }
-    projects.register(rows, true);
+    return rows;
   }
 
   private void refreshMoney(Connection c) throws Exception {
@@ -191,20 +195,12 @@ public final class ReadSideGauges {
   }
 
   private void refreshAlerts(Connection c) throws Exception {
-    List<MultiGauge.Row<?>> rows = new ArrayList<>();
-    try (PreparedStatement q = c.prepareStatement(
-            "SELECT rule, severity, COUNT(*) FROM alert WHERE status <> 'RESOLVED' GROUP BY rule, severity");
-        ResultSet rs = q.executeQuery()) {
-      while (rs.next()) rows.add(MultiGauge.Row.of(Tags.of("rule", rs.getString(1), "severity", rs.getString(2)), rs.getLong(3)));
-    }
-    alertsOpen.register(rows, true);
-    List<MultiGauge.Row<?>> byBuyer = new ArrayList<>();
-    try (PreparedStatement q = c.prepareStatement(
-            "SELECT COALESCE(buyer, ''), severity, COUNT(*) FROM alert WHERE status <> 'RESOLVED' GROUP BY buyer, severity");
-        ResultSet rs = q.executeQuery()) {
-      while (rs.next()) byBuyer.add(MultiGauge.Row.of(Tags.of("buyer", rs.getString(1), "severity", rs.getString(2)), rs.getLong(3)));
-    }
-    alertsOpenByBuyer.register(byBuyer, true);
+    alertsOpen.register(counts(c,
+        "SELECT rule, severity, COUNT(*) FROM alert WHERE status <> 'RESOLVED' GROUP BY rule, severity",
+        "rule", "severity"), true);
+    alertsOpenByBuyer.register(counts(c,
+        "SELECT COALESCE(buyer, ''), severity, COUNT(*) FROM alert WHERE status <> 'RESOLVED' GROUP BY buyer, severity",
+        "buyer", "severity"), true);
   }
 
   /**
