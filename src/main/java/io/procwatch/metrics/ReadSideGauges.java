@@ -1,7 +1,6 @@
 package io.procwatch.metrics;
 
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.procwatch.alert.AlertProjection;
 import io.procwatch.infra.Database;
@@ -17,7 +16,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,9 +36,8 @@ import org.slf4j.LoggerFactory;
  * and on every node alike: projects by stage and buyer, money by buyer and fiscal year, open alerts, open
  * deadlines, projection lag; plus the live project entities of this node's shard region.
  *
- * <p>Each family is a {@link MultiGauge} re-registered with overwrite on every refresh: a row that
- * disappears (the last project of a stage moved on) disappears from {@code /metrics} too, instead of
- * lingering at its last value.
+ * <p>Each family is a {@link GaugeFamily}: a row that disappears (the last project of a stage moved on)
+ * disappears from {@code /metrics} too, instead of lingering at its last value.
  */
 public final class ReadSideGauges {
   private static final Logger log = LoggerFactory.getLogger(ReadSideGauges.class);
@@ -51,17 +51,17 @@ public final class ReadSideGauges {
   private final int tagCount;
   private final AtomicBoolean running = new AtomicBoolean();
 
-  private final MultiGauge projects;
-  private final MultiGauge budget;
-  private final MultiGauge contracted;
-  private final MultiGauge paid;
-  private final MultiGauge saved;
-  private final MultiGauge execution;
-  private final MultiGauge yearElapsed;
-  private final MultiGauge alertsOpen;
-  private final MultiGauge alertsOpenByBuyer;
-  private final MultiGauge lagEvents;
-  private final MultiGauge lagSeconds;
+  private final GaugeFamily projects;
+  private final GaugeFamily budget;
+  private final GaugeFamily contracted;
+  private final GaugeFamily paid;
+  private final GaugeFamily saved;
+  private final GaugeFamily execution;
+  private final GaugeFamily yearElapsed;
+  private final GaugeFamily alertsOpen;
+  private final GaugeFamily alertsOpenByBuyer;
+  private final GaugeFamily lagEvents;
+  private final GaugeFamily lagSeconds;
   private final AtomicLong openDeadlines = new AtomicLong();
   private final AtomicLong liveEntities = new AtomicLong();
   private final AtomicLong lastRefresh = new AtomicLong();
@@ -73,24 +73,23 @@ public final class ReadSideGauges {
     this.blocking = blocking;
     this.tagCount = tagCount;
     var r = metrics.registry();
-    projects = MultiGauge.builder("procwatch.projects").description("Projects by current stage and buyer").register(r);
-    budget = MultiGauge.builder("procwatch.budget.cny").description("Budget of registered projects, CNY").register(r);
-    contracted = MultiGauge.builder("procwatch.contracted.cny")
-        .description("Contract amounts (with amendments) of contracted projects, CNY").register(r);
-    paid = MultiGauge.builder("procwatch.paid.cny").description("Payments made, CNY").register(r);
-    saved = MultiGauge.builder("procwatch.saved.cny")
-        .description("Budget minus contract amount, over contracted projects only, CNY (资金节约)").register(r);
-    execution = MultiGauge.builder("procwatch.execution.ratio")
-        .description("Budget execution (预算执行率): paid / budget, by buyer and fiscal year").register(r);
-    yearElapsed = MultiGauge.builder("procwatch.fiscal.year.elapsed.ratio")
-        .description("Share of the fiscal year elapsed (China time), for comparison with the execution ratio").register(r);
-    alertsOpen = MultiGauge.builder("procwatch.alerts.open").description("Open (firing or acknowledged) alerts").register(r);
-    alertsOpenByBuyer = MultiGauge.builder("procwatch.alerts.open.by.buyer")
-        .description("Open alerts by buyer and severity").register(r);
-    lagEvents = MultiGauge.builder("procwatch.projection.lag.events")
-        .description("Tagged events in the journal beyond the projection's stored offset (largest over its tags)").register(r);
-    lagSeconds = MultiGauge.builder("procwatch.projection.lag.seconds")
-        .description("Age of the oldest event not yet projected; 0 when caught up (largest over its tags)").register(r);
+    projects = new GaugeFamily(r, "procwatch.projects", "Projects by current stage and buyer");
+    budget = new GaugeFamily(r, "procwatch.budget.cny", "Budget of registered projects, CNY");
+    contracted = new GaugeFamily(r, "procwatch.contracted.cny",
+        "Contract amounts (with amendments) of contracted projects, CNY");
+    paid = new GaugeFamily(r, "procwatch.paid.cny", "Payments made, CNY");
+    saved = new GaugeFamily(r, "procwatch.saved.cny",
+        "Budget minus contract amount, over contracted projects only, CNY (资金节约)");
+    execution = new GaugeFamily(r, "procwatch.execution.ratio",
+        "Budget execution (预算执行率): paid / budget, by buyer and fiscal year");
+    yearElapsed = new GaugeFamily(r, "procwatch.fiscal.year.elapsed.ratio",
+        "Share of the fiscal year elapsed (China time), for comparison with the execution ratio");
+    alertsOpen = new GaugeFamily(r, "procwatch.alerts.open", "Open (firing or acknowledged) alerts");
+    alertsOpenByBuyer = new GaugeFamily(r, "procwatch.alerts.open.by.buyer", "Open alerts by buyer and severity");
+    lagEvents = new GaugeFamily(r, "procwatch.projection.lag.events",
+        "Tagged events in the journal beyond the projection's stored offset (largest over its tags)");
+    lagSeconds = new GaugeFamily(r, "procwatch.projection.lag.seconds",
+        "Age of the oldest event not yet projected; 0 when caught up (largest over its tags)");
     Gauge.builder("procwatch.deadlines.open", openDeadlines, AtomicLong::get)
         .description("Projects with a deadline or pre-warning still to come (project_summary.wake_at set)").register(r);
     Gauge.builder("procwatch.entities.live", liveEntities, AtomicLong::get)
@@ -140,22 +139,22 @@ public final class ReadSideGauges {
   }
 
   private void refreshProjects(Connection c) throws Exception {
-    projects.register(counts(c, "SELECT stage, buyer, COUNT(*) FROM project_summary GROUP BY stage, buyer",
-        "stage", "buyer"), true);
+    projects.set(counts(c, "SELECT stage, buyer, COUNT(*) FROM project_summary GROUP BY stage, buyer",
+        "stage", "buyer"));
   }
 
   /** Rows of a {@code SELECT label1, label2, COUNT(*) ... GROUP BY} query, one gauge row per group. */
-  private static List<MultiGauge.Row<?>> counts(Connection c, String sql, String label1, String label2) throws Exception {
-    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+  private static Map<Tags, Number> counts(Connection c, String sql, String label1, String label2) throws Exception {
+    Map<Tags, Number> rows = new LinkedHashMap<>();
     try (PreparedStatement q = c.prepareStatement(sql); ResultSet rs = q.executeQuery()) {
-      while (rs.next()) rows.add(MultiGauge.Row.of(Tags.of(label1, rs.getString(1), label2, rs.getString(2)), rs.getLong(3)));
+      while (rs.next()) rows.put(Tags.of(label1, rs.getString(1), label2, rs.getString(2)), rs.getLong(3));
     }
     return rows;
   }
 
   private void refreshMoney(Connection c) throws Exception {
-    List<MultiGauge.Row<?>> b = new ArrayList<>(), k = new ArrayList<>(), p = new ArrayList<>(), s = new ArrayList<>(),
-        x = new ArrayList<>(), y = new ArrayList<>();
+    Map<Tags, Number> b = new LinkedHashMap<>(), k = new LinkedHashMap<>(), p = new LinkedHashMap<>(), s = new LinkedHashMap<>(),
+        x = new LinkedHashMap<>(), y = new LinkedHashMap<>();
     java.util.Set<Integer> years = new java.util.TreeSet<>();
     try (PreparedStatement q = c.prepareStatement(
             "SELECT buyer, fiscal_year, SUM(budget), COALESCE(SUM(contract_amount), 0), SUM(paid),"
@@ -168,21 +167,21 @@ public final class ReadSideGauges {
         Tags tags = Tags.of("buyer", rs.getString(1), "fiscal_year", Integer.toString(year));
         BigDecimal budgetSum = rs.getBigDecimal(3);
         BigDecimal paidSum = rs.getBigDecimal(5);
-        b.add(MultiGauge.Row.of(tags, budgetSum.doubleValue()));
-        k.add(MultiGauge.Row.of(tags, rs.getBigDecimal(4).doubleValue()));
-        p.add(MultiGauge.Row.of(tags, paidSum.doubleValue()));
-        s.add(MultiGauge.Row.of(tags, rs.getBigDecimal(6).doubleValue()));
-        if (budgetSum.signum() > 0) x.add(MultiGauge.Row.of(tags, paidSum.doubleValue() / budgetSum.doubleValue()));
+        b.put(tags, budgetSum.doubleValue());
+        k.put(tags, rs.getBigDecimal(4).doubleValue());
+        p.put(tags, paidSum.doubleValue());
+        s.put(tags, rs.getBigDecimal(6).doubleValue());
+        if (budgetSum.signum() > 0) x.put(tags, paidSum.doubleValue() / budgetSum.doubleValue());
       }
     }
     Instant now = clock.instant();
-    for (int year : years) y.add(MultiGauge.Row.of(Tags.of("fiscal_year", Integer.toString(year)), yearElapsed(year, now)));
-    budget.register(b, true);
-    contracted.register(k, true);
-    paid.register(p, true);
-    saved.register(s, true);
-    execution.register(x, true);
-    yearElapsed.register(y, true);
+    for (int year : years) y.put(Tags.of("fiscal_year", Integer.toString(year)), yearElapsed(year, now));
+    budget.set(b);
+    contracted.set(k);
+    paid.set(p);
+    saved.set(s);
+    execution.set(x);
+    yearElapsed.set(y);
   }
 
   /** 0 before 1 January, 1 after 31 December, linear in between (China time). */
@@ -195,12 +194,12 @@ public final class ReadSideGauges {
   }
 
   private void refreshAlerts(Connection c) throws Exception {
-    alertsOpen.register(counts(c,
+    alertsOpen.set(counts(c,
         "SELECT rule, severity, COUNT(*) FROM alert WHERE status <> 'RESOLVED' GROUP BY rule, severity",
-        "rule", "severity"), true);
-    alertsOpenByBuyer.register(counts(c,
+        "rule", "severity"));
+    alertsOpenByBuyer.set(counts(c,
         "SELECT COALESCE(buyer, ''), severity, COUNT(*) FROM alert WHERE status <> 'RESOLVED' GROUP BY buyer, severity",
-        "buyer", "severity"), true);
+        "buyer", "severity"));
   }
 
   /**
@@ -226,7 +225,7 @@ public final class ReadSideGauges {
     for (int i = 0; i < tagCount; i++) summaryTags.add(ProcurementProject.tag(i));
     tagsOf.put(ProjectSummaryProjection.NAME, summaryTags);
     tagsOf.put(AlertProjection.NAME, List.of(ProcurementProject.ALERTS_TAG));
-    List<MultiGauge.Row<?>> events = new ArrayList<>(), seconds = new ArrayList<>();
+    Map<Tags, Number> events = new LinkedHashMap<>(), seconds = new LinkedHashMap<>();
     long nowMillis = System.currentTimeMillis();
     for (var e : tagsOf.entrySet()) {
       long worstEvents = 0;
@@ -247,10 +246,10 @@ public final class ReadSideGauges {
           }
         }
       }
-      events.add(MultiGauge.Row.of(Tags.of("projection", e.getKey()), worstEvents));
-      seconds.add(MultiGauge.Row.of(Tags.of("projection", e.getKey()), worstSeconds));
+      events.put(Tags.of("projection", e.getKey()), worstEvents);
+      seconds.put(Tags.of("projection", e.getKey()), worstSeconds);
     }
-    lagEvents.register(events, true);
-    lagSeconds.register(seconds, true);
+    lagEvents.set(events);
+    lagSeconds.set(seconds);
   }
 }
