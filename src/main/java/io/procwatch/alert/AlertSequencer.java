@@ -310,9 +310,14 @@ public final class AlertSequencer {
     private long gapSince;
 
     Publisher(ActorSystem<?> system, Database db) {
+      this(system, db, AlertProjection.lastSequence(db) + 1);
+    }
+
+    /** @param next the first sequence to publish */
+    Publisher(ActorSystem<?> system, Database db, long next) {
       this.stream = system.classicSystem().getEventStream();
       this.db = db;
-      this.next = AlertProjection.lastSequence(db) + 1;
+      this.next = next;
     }
 
     synchronized void accept(List<AlertProjection.Numbered> numbered) {
@@ -347,7 +352,7 @@ public final class AlertSequencer {
     }
 
     /** The changes numbered {@code from..to}, each with its alert as it was after it. */
-    private List<AlertProjection.Numbered> load(long from, long to) throws Exception {
+    List<AlertProjection.Numbered> load(long from, long to) throws Exception {
       List<AlertProjection.Numbered> out = new ArrayList<>();
       Map<String, Alert> alerts = new HashMap<>();
       try (Connection c = db.dataSource().getConnection();
