@@ -174,10 +174,11 @@ class AlertSequencerTest {
     }
   }
 
-  /** The change numbered {@code sequence} came from an event that is in the journal. */
+  /** The change numbered {@code sequence} came from an event that is in the journal, tagged for the alert numbering. */
   static boolean inJournal(TestService s, long sequence) throws Exception {
     return countOf(s, "SELECT COUNT(*) FROM alert_source a JOIN event_journal j ON j.persistence_id = a.persistence_id"
-        + " AND j.sequence_number = a.sequence_nr WHERE " + sequence + " BETWEEN a.first_sequence AND a.last_sequence") == 1;
+        + " AND j.sequence_number = a.sequence_nr JOIN event_tag t ON t.event_id = j.ordering AND t.tag = 'alerts'"
+        + " WHERE " + sequence + " BETWEEN a.first_sequence AND a.last_sequence") == 1;
   }
 
   static long countOf(TestService s, String sql) throws Exception {
