@@ -4,6 +4,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import io.procwatch.alert.AlertFeed;
 import io.procwatch.alert.AlertProjection;
+import io.procwatch.alert.AlertSequencer;
 import io.procwatch.alert.AlertRoutes;
 import io.procwatch.alert.AlertmanagerPush;
 import io.procwatch.alert.AlertStore;
@@ -52,6 +53,8 @@ public final class Guardian {
 
       RuleEngine rules = RuleEngine.standard(RuleContext.load(system.settings().config()));
       Metrics metrics = new Metrics();
+      // Before the projects: they hand their alert changes to it as soon as those are persisted.
+      AlertSequencer alertSequencer = AlertSequencer.start(system, db, blocking);
       ProcurementProject.init(system, new Judge(rules), clock, settings.projection().tagCount(),
           settings.ingest().maxFactsPerEvent(), metrics);
       ProjectSummaryProjection.init(system, db, clock, settings.projection().tagCount());
@@ -67,8 +70,8 @@ public final class Guardian {
         ctx.spawn(AlertmanagerPush.create(settings.alertmanager(), new AlertStore(db, blocking), Clock.systemUTC(), pushed),
             "alertmanager-push");
       }
-      // Numbered alert changes are published in-process once committed (the live feed subscribes).
-      AlertProjection.init(system, db, numbered -> system.eventStream().tell(new EventStream.Publish<>(new AlertProjection.AlertsNumbered(numbered))));
+      // The safety net: numbers what the sequencer did not; both publish through the sequencer, in sequence order.
+      AlertProjection.init(system, db, alertSequencer.projectionCommitted());
       ctx.spawn(alertMetrics(metrics), "alert-metrics");
       new ReadSideGauges(system, metrics, db, clock, blocking, settings.projection().tagCount())
           .start(settings.metrics().refreshInterval());

@@ -74,12 +74,15 @@ import org.slf4j.LoggerFactory;
  * Any change with sequence &gt; H committed after step 2 read the database, hence after step 1 registered
  * the client; the projection publishes only after its commit, so it reaches the client's queue. A change
  * is therefore sent once, from the database or from the live stream, never both, never neither. Changes are
- * published only after the projection's transaction committed, so nothing uncommitted is ever sent.
+ * published only after the transaction that numbered them committed (the {@link AlertSequencer}'s group
+ * commit right after persist, or the {@link AlertProjection}'s), in sequence order, so nothing uncommitted is
+ * ever sent.
  *
  * <p><b>Backpressure.</b> The fan-out is one actor subscribed to {@link AlertProjection.AlertsNumbered} on
- * the event stream; it never waits for a client: it {@code offer}s each matching change to the client's own
- * bounded queue ({@code procwatch.feed.buffer-size}), which never blocks. A full queue means the client is
- * lagging: it is unregistered and its stream ends with a last message
+ * the event stream; it never waits for a client: it {@code offer}s the matching changes of each publication
+ * to the client's own queue, which never blocks. A client that still has more than
+ * {@code procwatch.feed.buffer-size} changes queued when the next publication comes is lagging (a single large
+ * publication — a group commit — is taken whole by a client that was keeping up): it is unregistered and its stream ends with a last message
  * {@code {"kind":"CLOSE","reason":"... resume with since=N","since":N}} where N is the sequence of the last
  * change handed to its connection, then a normal close frame. (Pekko HTTP 1.3 has no API for a close
  * frame's code and reason on the server side, akka/akka-http#2458; the CLOSE message carries the reason
@@ -87,8 +90,8 @@ import org.slf4j.LoggerFactory;
  * queue. One slow client therefore costs only its own buffer: ingestion, the projection and the other
  * clients never wait for it.
  *
- * <p>Limits: the event stream is local, so live changes reach clients of the node that runs the alert
- * projection (one node today). A resume reads its whole gap into memory.
+ * <p>Limits: the event stream is local, so live changes reach clients of the node that numbered them (one
+ * node today; see {@link AlertSequencer} for more). A resume reads its whole gap into memory.
  */
 public final class AlertFeed {
   private static final Logger log = LoggerFactory.getLogger(AlertFeed.class);
@@ -140,7 +143,8 @@ public final class AlertFeed {
 
   /** What a connection sends, before rendering. */
   sealed interface Item {
-    record Change(long sequence, String kind, Alert alert) implements Item {}
+    /** @param persistedAtMillis when its event was persisted, for the delivery-latency metric; 0 when read back */
+    record Change(long sequence, String kind, Alert alert, long persistedAtMillis) implements Item {}
 
     record Snapshot(long sequence, Alert alert) implements Item {}
 
@@ -169,8 +173,11 @@ public final class AlertFeed {
     }
   }
 
-  /** One connected client as the fan-out sees it. */
-  record Client(Filter filter, BoundedSourceQueue<AlertProjection.Numbered> queue) {}
+  /**
+   * One connected client as the fan-out sees it: its queue holds the matching part of each publication (a
+   * group commit can publish hundreds of changes at once), {@code pending} counts the changes in it.
+   */
+  record Client(Filter filter, BoundedSourceQueue<List<AlertProjection.Numbered>> queue, AtomicLong pending) {}
 
   private final Settings.Feed settings;
   private final Database db;
@@ -200,19 +207,28 @@ public final class AlertFeed {
     });
   }
 
-  /** Offers each change to each interested client; never waits for one. */
+  /**
+   * Offers each client the changes that match its filter; never waits for one. A client that still has more
+   * than {@code buffer-size} changes queued from earlier publications is lagging and is dropped; one that was
+   * keeping up takes a whole publication, however large (a burst is not lag).
+   */
   void deliver(List<AlertProjection.Numbered> changes) {
     for (Client c : clients) {
-      for (AlertProjection.Numbered n : changes) {
-        if (!c.filter().matches(n.alert())) continue;
-        QueueOfferResult r = c.queue().offer(n);
-        if (r == QueueOfferResult.enqueued()) continue;
-        clients.remove(c);
-        if (r == QueueOfferResult.dropped()) {
-          counters.droppedForLag.incrementAndGet();
-          c.queue().fail(new Lagging());
-        }
-        break;
+      List<AlertProjection.Numbered> mine = new ArrayList<>(changes.size());
+      for (AlertProjection.Numbered n : changes) if (c.filter().matches(n.alert())) mine.add(n);
+      if (mine.isEmpty()) continue;
+      QueueOfferResult r;
+      if (c.pending().get() > settings.bufferSize()) {
+        r = QueueOfferResult.dropped();
+      } else {
+        c.pending().addAndGet(mine.size());
+        r = c.queue().offer(mine);
+      }
+      if (r == QueueOfferResult.enqueued()) continue;
+      clients.remove(c);
+      if (r == QueueOfferResult.dropped()) {
+        counters.droppedForLag.incrementAndGet();
+        c.queue().fail(new Lagging());
       }
     }
   }
@@ -267,8 +283,11 @@ public final class AlertFeed {
   Source<Message, NotUsed> messages(Filter filter, Long since) {
     return Source.<Message, NotUsed>fromMaterializer((m, attributes) -> {
           ClientState conn = new ClientState(ids.incrementAndGet(), filter, since);
-          var live = Source.<AlertProjection.Numbered>queue(settings.bufferSize()).preMaterialize(m);
-          Client client = new Client(filter, live.first());
+          // at most buffer-size + 1 publications queued: each holds at least one change, and none is offered
+          // while more than buffer-size changes are pending
+          var live = Source.<List<AlertProjection.Numbered>>queue(settings.bufferSize() + 1).preMaterialize(m);
+          AtomicLong pending = new AtomicLong();
+          Client client = new Client(filter, live.first(), pending);
           clients.add(client); // 1. subscribe to the live changes first ...
           counters.connected.incrementAndGet();
           counters.connections.incrementAndGet();
@@ -281,12 +300,17 @@ public final class AlertFeed {
                 long[] last = {c.highWater()};
                 // 3. ... and drop the live changes it already covered.
                 Source<Item, NotUsed> after = live.second()
+                    .mapConcat(chunk -> chunk)
+                    .map(n -> {
+                      pending.decrementAndGet();
+                      return n;
+                    })
                     .filter(n -> {
                       if (n.sequence() <= last[0]) return false;
                       last[0] = n.sequence();
                       return true;
                     })
-                    .map(n -> (Item) new Item.Change(n.sequence(), n.kind(), n.alert()));
+                    .map(n -> (Item) new Item.Change(n.sequence(), n.kind(), n.alert(), n.persistedAtMillis()));
                 return Source.from(c.items()).concat(after);
               }))
               .mapMaterializedValue(x -> NotUsed.getInstance());
@@ -334,6 +358,7 @@ public final class AlertFeed {
         out.put("id", c.alert().id());
         WebhookAlert.render(c.alert(), out);
         position = c.sequence();
+        if (c.persistedAtMillis() > 0) counters.delivered(System.currentTimeMillis() - c.persistedAtMillis());
       } else if (item instanceof Item.Snapshot s) {
         out.put("kind", "SNAPSHOT");
         out.put("sequence", s.sequence());
@@ -432,7 +457,7 @@ public final class AlertFeed {
             AlertChange change = JSON.treeToValue(JSON.readTree(rs.getString(3)).get("change"), AlertChange.class);
             Alert after = change.apply(alerts.get(change.alertId()));
             alerts.put(change.alertId(), after);
-            if (seq > since) items.add(new Item.Change(seq, rs.getString(2), after));
+            if (seq > since) items.add(new Item.Change(seq, rs.getString(2), after, 0));
           }
         }
       }

@@ -15,7 +15,6 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
@@ -25,36 +24,62 @@ import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
-import org.apache.pekko.projection.javadsl.ExactlyOnceProjection;
+import org.apache.pekko.projection.javadsl.GroupedProjection;
+import org.apache.pekko.persistence.query.Sequence;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
 /**
  * Numbers every alert change with a global, gap-free, strictly increasing {@code sequence} and keeps the
- * {@code alert} and {@code alert_change} tables. One instance, over the one {@code alerts} tag, in journal
- * order; the counter row is updated in the same transaction as the rows and the offset, so a rollback or
- * a replay can neither skip nor repeat a number.
+ * {@code alert} and {@code alert_change} tables.
+ *
+ * <p>Two paths number changes; this class holds the numbering both use ({@link #number}):
+ * <ul>
+ *   <li>the fast path, {@link AlertSequencer}: told by the project right after an {@code AlertsChanged}
+ *       event is persisted, numbers in group commits and publishes at once (latency about one commit);
+ *   <li>the safety net, this projection: over the {@code alerts} tag in journal order, in groups (one
+ *       transaction per group with its offset), it numbers whatever the fast path did not (a crash between
+ *       persist and tell, a failed group commit, the events of a previous run) and skips what it did.
+ * </ul>
+ * Both take the {@code alert_sequence} row lock first, then skip the events already in {@code alert_source};
+ * so a change is numbered once, whichever path sees it first, and the counter row and the rows commit
+ * together, so a rollback can neither skip nor repeat a number.
  */
 public final class AlertProjection {
   public static final String NAME = "alerts";
   private static final ObjectMapper JSON = Json.mapper();
 
-  /** One numbered change: what the live feed will deliver. */
-  public record Numbered(long sequence, String kind, AlertChange change, Alert alert) {}
+  /**
+   * One numbered change: what the live feed will deliver.
+   *
+   * @param persistedAtMillis wall-clock time the change's event was persisted (the delivery-latency metric)
+   */
+  public record Numbered(long sequence, String kind, AlertChange change, Alert alert, long persistedAtMillis) {}
 
   /**
-   * Published on the actor system's event stream after each committed batch, in sequence order; the
-   * {@link AlertFeed} subscribes. It lives here, with the feature, so that the alert package does not
-   * depend on the root package that wires it.
+   * Published on the actor system's event stream after each committed batch, in sequence order (see
+   * {@link AlertSequencer.Publisher}); the {@link AlertFeed} subscribes. It lives here, with the feature, so
+   * that the alert package does not depend on the root package that wires it.
    */
   public record AlertsNumbered(List<Numbered> changes) {}
 
+  /** One persisted {@code AlertsChanged} event with changes: its journal identity and the changes. */
+  public record Source(String persistenceId, long sequenceNr, List<AlertChange> changes, long persistedAtMillis) {}
+
+  /** What one transaction of either path did: the changes it numbered and every event it saw (numbered or skipped). */
+  public record Result(List<Numbered> numbered, List<Source> seen) {}
+
+  /** Told of each group the projection committed: what it numbered, what it saw, and its journal offset. */
+  public interface Committed {
+    void committed(List<Numbered> numbered, List<Source> seen, long offset);
+  }
+
   private AlertProjection() {}
 
-  /**
-   * @param committed told of each batch of numbered changes once its transaction has committed
-   */
-  public static void init(ActorSystem<?> system, Database db, Consumer<List<Numbered>> committed) {
+  /** Group size and wait of the safety-net projection. */
+  static final int GROUP = 200;
+
+  public static void init(ActorSystem<?> system, Database db, Committed committed) {
     ShardedDaemonProcess.get(system).init(
         ProjectionBehavior.Command.class,
         NAME,
@@ -64,22 +89,25 @@ public final class AlertProjection {
         java.util.Optional.of(ProjectionBehavior.stopMessage()));
   }
 
-  static ExactlyOnceProjection<Offset, EventEnvelope<ProcurementProject.Event>> projection(
-      ActorSystem<?> system, Database db, Consumer<List<Numbered>> committed) {
-    return JdbcProjection.exactlyOnce(
-        ProjectionId.of(NAME, ProcurementProject.ALERTS_TAG),
-        EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), ProcurementProject.ALERTS_TAG),
-        () -> new NotifyingSession(db, committed),
-        Handler::new,
-        system);
+  static GroupedProjection<Offset, EventEnvelope<ProcurementProject.Event>> projection(
+      ActorSystem<?> system, Database db, Committed committed) {
+    return JdbcProjection.groupedWithin(
+            ProjectionId.of(NAME, ProcurementProject.ALERTS_TAG),
+            EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), ProcurementProject.ALERTS_TAG),
+            () -> new NotifyingSession(db, committed),
+            Handler::new,
+            system)
+        .withGroup(GROUP, java.time.Duration.ofMillis(50));
   }
 
-  /** A session that tells the feed what it numbered, only after the commit succeeded. */
+  /** A session that tells what it numbered and saw, only after the commit succeeded. */
   static final class NotifyingSession extends PlainJdbcSession {
-    private final Consumer<List<Numbered>> committed;
+    private final Committed committed;
     final List<Numbered> pending = new ArrayList<>();
+    final List<Source> seen = new ArrayList<>();
+    long offset = -1;
 
-    NotifyingSession(Database db, Consumer<List<Numbered>> committed) {
+    NotifyingSession(Database db, Committed committed) {
       super(db.dataSource());
       this.committed = committed;
     }
@@ -87,32 +115,93 @@ public final class AlertProjection {
     @Override
     public void commit() throws java.sql.SQLException {
       super.commit();
-      if (!pending.isEmpty()) {
-        committed.accept(List.copyOf(pending));
+      if (!pending.isEmpty() || !seen.isEmpty() || offset >= 0) {
+        List<Numbered> numbered = List.copyOf(pending);
+        List<Source> saw = List.copyOf(seen);
+        long at = offset;
         pending.clear();
+        seen.clear();
+        offset = -1;
+        committed.committed(numbered, saw, at);
       }
     }
 
     @Override
     public void rollback() throws java.sql.SQLException {
       pending.clear();
+      seen.clear();
+      offset = -1;
       super.rollback();
     }
   }
 
-  static final class Handler extends JdbcHandler<EventEnvelope<ProcurementProject.Event>, NotifyingSession> {
+  static final class Handler extends JdbcHandler<List<EventEnvelope<ProcurementProject.Event>>, NotifyingSession> {
     @Override
-    public void process(NotifyingSession session, EventEnvelope<ProcurementProject.Event> envelope) throws Exception {
-      if (!(envelope.event() instanceof ProcurementProject.AlertsChanged changed)) return;
+    public void process(NotifyingSession session, List<EventEnvelope<ProcurementProject.Event>> envelopes) throws Exception {
+      List<Source> sources = new ArrayList<>(envelopes.size());
+      for (EventEnvelope<ProcurementProject.Event> envelope : envelopes) {
+        if (envelope.offset() instanceof Sequence s) session.offset = Math.max(session.offset, s.value());
+        if (envelope.event() instanceof ProcurementProject.AlertsChanged changed && !changed.changes().isEmpty()) {
+          sources.add(new Source(envelope.persistenceId(), envelope.sequenceNr(), changed.changes(), envelope.timestamp()));
+        }
+      }
+      if (sources.isEmpty()) return;
       session.withConnection(conn -> {
-        for (AlertChange change : changed.changes()) session.pending.add(record(conn, change));
+        Result r = number(conn, sources, "projection");
+        session.pending.addAll(r.numbered());
+        session.seen.addAll(r.seen());
         return null;
       });
     }
   }
 
-  static Numbered record(Connection conn, AlertChange change) throws Exception {
-    long seq = nextSequence(conn);
+  /**
+   * Numbers the changes of {@code sources} not numbered yet, in the given order, inside the caller's
+   * transaction. Takes the counter row's lock first: whoever holds it sees every event the other path
+   * committed before, so the skip test is exact; the primary key of {@code alert_source} backs it up.
+   */
+  static Result number(Connection conn, List<Source> sources, String by) throws Exception {
+    long last;
+    try (PreparedStatement q = conn.prepareStatement("SELECT last_value FROM alert_sequence WHERE id = 1 FOR UPDATE");
+        ResultSet rs = q.executeQuery()) {
+      rs.next();
+      last = rs.getLong(1);
+    }
+    long before = last;
+    List<Numbered> numbered = new ArrayList<>();
+    try (PreparedStatement known = conn.prepareStatement(
+            "SELECT 1 FROM alert_source WHERE persistence_id = ? AND sequence_nr = ?");
+        PreparedStatement mark = conn.prepareStatement(
+            "INSERT INTO alert_source (persistence_id, sequence_nr, first_sequence, last_sequence, numbered_by)"
+                + " VALUES (?, ?, ?, ?, ?)")) {
+      for (Source source : sources) {
+        known.setString(1, source.persistenceId());
+        known.setLong(2, source.sequenceNr());
+        try (ResultSet rs = known.executeQuery()) {
+          if (rs.next()) continue;
+        }
+        long first = last + 1;
+        for (AlertChange change : source.changes()) {
+          numbered.add(record(conn, ++last, change, source.persistedAtMillis()));
+        }
+        mark.setString(1, source.persistenceId());
+        mark.setLong(2, source.sequenceNr());
+        mark.setLong(3, first);
+        mark.setLong(4, last);
+        mark.setString(5, by);
+        mark.executeUpdate();
+      }
+    }
+    if (last != before) {
+      try (PreparedStatement up = conn.prepareStatement("UPDATE alert_sequence SET last_value = ? WHERE id = 1")) {
+        up.setLong(1, last);
+        up.executeUpdate();
+      }
+    }
+    return new Result(List.copyOf(numbered), List.copyOf(sources));
+  }
+
+  static Numbered record(Connection conn, long seq, AlertChange change, long persistedAtMillis) throws Exception {
     Alert before = change instanceof AlertChange.Raised ? null : load(conn, change.alertId());
     Alert after = change.apply(before);
     String kind = kind(change);
@@ -171,24 +260,13 @@ public final class AlertProjection {
         ps.executeUpdate();
       }
     }
-    return new Numbered(seq, kind, change, after);
+    return new Numbered(seq, kind, change, after, persistedAtMillis);
   }
 
   static String kind(AlertChange change) {
     if (change instanceof AlertChange.Raised r) return r.alert().prewarning() ? "PREWARNING" : "RAISED";
     if (change instanceof AlertChange.Acknowledged) return "ACKNOWLEDGED";
     return "RESOLVED";
-  }
-
-  private static long nextSequence(Connection conn) throws Exception {
-    try (PreparedStatement up = conn.prepareStatement("UPDATE alert_sequence SET last_value = last_value + 1 WHERE id = 1")) {
-      up.executeUpdate();
-    }
-    try (PreparedStatement q = conn.prepareStatement("SELECT last_value FROM alert_sequence WHERE id = 1");
-        ResultSet rs = q.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    }
   }
 
   private static Alert load(Connection conn, String alertId) throws Exception {

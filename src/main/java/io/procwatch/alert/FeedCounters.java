@@ -8,7 +8,8 @@ import org.apache.pekko.actor.typed.ExtensionId;
 /**
  * What the alert feed has done, as plain counters until the metrics branch binds them to Micrometer
  * ({@code procwatch_feed_clients}, {@code procwatch_feed_messages_sent_total},
- * {@code procwatch_feed_clients_dropped_total{reason="lag"}}). One per actor system.
+ * {@code procwatch_feed_clients_dropped_total{reason="lag"}}, {@code procwatch_feed_delivery_latency_seconds}). One
+ * per actor system.
  */
 public final class FeedCounters implements Extension {
   public static final ExtensionId<FeedCounters> ID = new ExtensionId<>() {
@@ -22,6 +23,21 @@ public final class FeedCounters implements Extension {
   final AtomicLong connections = new AtomicLong();
   final AtomicLong messagesSent = new AtomicLong();
   final AtomicLong droppedForLag = new AtomicLong();
+
+  private volatile java.util.function.LongConsumer deliveryLatency = ms -> {};
+
+  /** Where {@link #delivered} goes: the metrics bind a timer here. */
+  public void onDeliveryLatency(java.util.function.LongConsumer sink) {
+    this.deliveryLatency = sink;
+  }
+
+  /**
+   * A live change was handed to a client's connection {@code millis} after its event was persisted (wall
+   * clock; both instants on this node). Not for changes read back from the database on connect or resume.
+   */
+  void delivered(long millis) {
+    deliveryLatency.accept(Math.max(0, millis));
+  }
 
   public static FeedCounters get(ActorSystem<?> system) {
     return ID.apply(system);

@@ -129,6 +129,13 @@ public final class Metrics implements StageListener {
         .description("alert-feed messages handed to clients").register(registry);
     io.micrometer.core.instrument.FunctionCounter.builder("procwatch.feed.clients.dropped", feed, f -> f.clientsDroppedForLag())
         .description("alert-feed clients disconnected for falling too far behind").register(registry);
+    io.micrometer.core.instrument.Timer latency = io.micrometer.core.instrument.Timer.builder("procwatch.feed.delivery.latency")
+        .description("from an alert change's journal write to its hand-over to a feed client's connection (live changes only)")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(java.time.Duration.ofMillis(1))
+        .maximumExpectedValue(java.time.Duration.ofSeconds(30))
+        .register(registry);
+    feed.onDeliveryLatency(ms -> latency.record(ms, java.util.concurrent.TimeUnit.MILLISECONDS));
   }
 
   /** The Alertmanager push's counters, read at each scrape (only when a URL is configured). */

@@ -163,7 +163,7 @@ public final class ProcurementProject
   public static Behavior<Command> create(String projectId, Judge judge, Clock clock, int tagCount, int maxFactsPerEvent,
       StageListener stages) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new ProcurementProject(projectId, judge, clock, tagCount, maxFactsPerEvent, timers, stages)));
+        new ProcurementProject(projectId, judge, clock, tagCount, maxFactsPerEvent, timers, stages, ctx)));
   }
 
   /** Facts stored in one journal row at most; a larger command is stored as several events, atomically. */
@@ -190,9 +190,11 @@ public final class ProcurementProject
 
   private final int maxFactsPerEvent;
   private final StageListener stages;
+  private final org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx;
+  private final io.procwatch.alert.AlertHandoff alertHandoff;
 
   private ProcurementProject(String projectId, Judge judge, Clock clock, int tagCount, int maxFactsPerEvent,
-      TimerScheduler<Command> timers, StageListener stages) {
+      TimerScheduler<Command> timers, StageListener stages, org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), projectId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
@@ -204,6 +206,8 @@ public final class ProcurementProject
     this.timers = timers;
     this.maxFactsPerEvent = maxFactsPerEvent;
     this.stages = stages;
+    this.ctx = ctx;
+    this.alertHandoff = io.procwatch.alert.AlertHandoff.get(ctx.getSystem());
   }
 
   @Override
@@ -264,10 +268,13 @@ public final class ProcurementProject
     for (int from = 0; from < accepted.size(); from += maxFactsPerEvent) {
       events.add(new FactsRecorded(List.copyOf(accepted.subList(from, Math.min(accepted.size(), from + maxFactsPerEvent))), watch.wakeAt()));
     }
-    if (!watch.quiet(current.project())) events.add(alertsChanged(current.project(), watch.changes(), watch.suppressed(), watch.wakeAt()));
+    AlertsChanged alerts = watch.quiet(current.project()) ? null
+        : alertsChanged(current.project(), watch.changes(), watch.suppressed(), watch.wakeAt());
+    if (alerts != null) events.add(alerts); // last: its sequence number is the write's last
     // Told only after the write, and never during recovery: each stage left is measured once.
     List<RecordedFact> before = state.project() == null ? List.of() : state.project().history();
     return Effect().persist(events)
+        .thenRun(s -> handOver(alerts))
         .thenRun(s -> armTimer(watch.wakeAt(), now))
         .thenRun(s -> StageListener.stagesLeft(before, accepted).forEach(l -> stages.left(l.stage(), l.inStage())))
         .thenReply(cmd.replyTo(), s -> reply);
@@ -300,7 +307,9 @@ public final class ProcurementProject
       armTimer(watch.wakeAt(), now);
       return Effect().noReply();
     }
-    return Effect().persist(alertsChanged(p, watch.changes(), watch.suppressed(), watch.wakeAt()))
+    AlertsChanged alerts = alertsChanged(p, watch.changes(), watch.suppressed(), watch.wakeAt());
+    return Effect().persist(alerts)
+        .thenRun(s -> handOver(alerts))
         .thenRun(s -> armTimer(watch.wakeAt(), now))
         .thenNoReply();
   }
@@ -314,7 +323,9 @@ public final class ProcurementProject
     }
     ProjectState p = state.project();
     AlertChange ack = new AlertChange.Acknowledged(alert.id(), cmd.by(), cmd.note(), clock.instant());
-    return Effect().persist(alertsChanged(p, List.of(ack), p.alerts().suppressed(), Watch.of(p, clock.instant(), judge.rules()).wakeAt()))
+    AlertsChanged alerts = alertsChanged(p, List.of(ack), p.alerts().suppressed(), Watch.of(p, clock.instant(), judge.rules()).wakeAt());
+    return Effect().persist(alerts)
+        .thenRun(s -> handOver(alerts))
         .thenReply(cmd.replyTo(), s -> new AlertReply(s.project().alerts().byId(alert.id()), null, null));
   }
 
@@ -333,8 +344,19 @@ public final class ProcurementProject
     Set<String> stillHolding = Watch.holdingKeys(p, now, judge.rules());
     suppressed.retainAll(stillHolding);
     AlertChange resolved = new AlertChange.Resolved(alert.id(), Resolution.MANUAL, cmd.by(), cmd.note(), null, null, now);
-    return Effect().persist(alertsChanged(p, List.of(resolved), Set.copyOf(suppressed), Watch.of(p, now, judge.rules()).wakeAt()))
+    AlertsChanged alerts = alertsChanged(p, List.of(resolved), Set.copyOf(suppressed), Watch.of(p, now, judge.rules()).wakeAt());
+    return Effect().persist(alerts)
+        .thenRun(s -> handOver(alerts))
         .thenReply(cmd.replyTo(), s -> new AlertReply(s.project().alerts().byId(alert.id()), null, null));
+  }
+
+  /**
+   * Hands the alert changes just persisted to the node's alert sequencer (issue 4 item 2: publish after
+   * persist); called only from persist callbacks, so never for a change that is not in the journal. The
+   * {@code AlertsChanged} is always the last event of its write, so its sequence number is the last one.
+   */
+  private void handOver(AlertsChanged alerts) {
+    if (alerts != null) alertHandoff.persisted(persistenceId().id(), lastSequenceNumber(ctx), alerts.changes());
   }
 
   /** The event, with the project's open-alert count after it (for the listing). */
@@ -389,7 +411,8 @@ public final class ProcurementProject
 
   @Override
   public Set<String> tagsFor(Event event) {
-    return event instanceof AlertsChanged ? alertTags : tags;
+    // Only events that change an alert go to the alert numbering; one that only lifts a suppression does not.
+    return event instanceof AlertsChanged a && !a.changes().isEmpty() ? alertTags : tags;
   }
 
   /** Snapshots keep recovery short for long-lived projects; two are kept in case the newest is damaged. */

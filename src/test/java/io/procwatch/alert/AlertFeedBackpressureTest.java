@@ -19,14 +19,15 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * A client that stops reading is dropped once its own buffer is full, with a CLOSE message telling it
+ * A client that stops reading is dropped once it holds more than its buffer's worth of changes when the next
+ * ones are published, with a CLOSE message telling it
  * where to resume, while a client that reads keeps receiving everything and ingestion never waits.
  * Small socket buffers on both ends make the stuck connection push back after a few dozen messages
  * instead of megabytes (Linux grows loopback buffers otherwise).
  */
 class AlertFeedBackpressureTest {
-  static final int BUFFER = 16;
-  static final int PROJECTS = 200;
+  static final int BUFFER = 64;
+  static final int PROJECTS = 300;
 
   @Test
   void aSlowClientIsDroppedWithWhereToResumeWhileAFastOneKeepsReceiving() throws Exception {
@@ -41,9 +42,13 @@ class AlertFeedBackpressureTest {
         fast.await(kind("SNAPSHOT_END"));
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> counters.connectedClients() == 2);
 
-        StringBuilder batch = new StringBuilder();
-        for (int i = 0; i < PROJECTS; i++) batch.append(i == 0 ? "" : "\n").append(sq01("SL-" + i, "B-SLOW"));
-        ingest(service, batch.toString());
+        // several requests, so that there are several publications (each a group commit of the alert sequencer):
+        // a client is judged lagging when a publication finds it still holding more than BUFFER changes
+        for (int from = 0; from < PROJECTS; from += PROJECTS / 6) {
+          StringBuilder batch = new StringBuilder();
+          for (int i = from; i < from + PROJECTS / 6; i++) batch.append(i == from ? "" : "\n").append(sq01("SL-" + i, "B-SLOW"));
+          ingest(service, batch.toString());
+        }
         List<Long> all = settled(service, "buyer", "B-SLOW", PROJECTS);
 
         // the fast client got every change, in order, while the slow one was not reading at all

@@ -42,6 +42,14 @@ import java.util.regex.Pattern;
  * same JVM as the clients) is the start; each client's arrival of the RAISED message for that project is
  * the end. Alerts whose 202 arrived inside the measured window count. Figures go to stdout as one
  * {@code RESULT key=value ...} line; {@code MARK start/end} bracket the window.
+ *
+ * <p>With {@code --webhook-port P --prom-samples K}, the same run also times the Prometheus-rule-plus-Alertmanager
+ * path (issue 4's anchor): K extra prepared projects each have their own buyer {@code PROM-i}; during the
+ * measured window one of them gets its {@code Delivered} every {@code --prom-every} seconds (instead of a
+ * background event), so procwatch's {@code procwatch_alerts_open_by_buyer{buyer="PROM-i"}} gauge turns 1. The
+ * script's Prometheus scrapes it and evaluates a rule on it, its Alertmanager groups by buyer and posts to this
+ * driver's webhook receiver on 127.0.0.1:P; latency = webhook arrival of buyer PROM-i − the 202 of its event.
+ * Reported as {@code RESULT_PROM ...} after waiting up to {@code --prom-wait} seconds for the last one.
  */
 public final class AlertLatencyBench {
   private static final Pattern KIND = Pattern.compile("\"kind\":\"([A-Z_]+)\"");
@@ -49,6 +57,7 @@ public final class AlertLatencyBench {
   private static final Pattern ALERTNAME = Pattern.compile("\"alertname\":\"([^\"]+)\"");
   private static final String ALERT_PREFIX = "alrt";
   private static final String BG_PREFIX = "bg";
+  private static final String PROM_PREFIX = "prom";
 
   private AlertLatencyBench() {}
 
@@ -99,6 +108,34 @@ public final class AlertLatencyBench {
     }
   }
 
+  /** Alertmanager webhook receiver: first arrival (nanoTime) of a firing notification per buyer label. */
+  static final class Webhook {
+    private static final Pattern BUYER = Pattern.compile("\"buyer\":\"(PROM-[0-9]+)\"");
+    final Map<String, Long> firingAt = new ConcurrentHashMap<>();
+    final LongAdder posts = new LongAdder();
+    private final com.sun.net.httpserver.HttpServer server;
+
+    Webhook(int port) throws java.io.IOException {
+      server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", port), 16);
+      server.createContext("/", exchange -> {
+        long now = System.nanoTime();
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        posts.increment();
+        if (body.contains("\"status\":\"firing\"")) {
+          Matcher b = BUYER.matcher(body);
+          while (b.find()) firingAt.putIfAbsent(b.group(1), now);
+        }
+        exchange.sendResponseHeaders(200, -1);
+        exchange.close();
+      });
+      server.start();
+    }
+
+    void stop() {
+      server.stop(0);
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     Map<String, String> m = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
@@ -118,6 +155,11 @@ public final class AlertLatencyBench {
     int grace = o.integer("grace", 5);
     String run = o.str("run", "r" + (System.currentTimeMillis() % 100000));
     int alertProjects = (int) ((long) (warmup + duration + 5) * rate / every) + 50;
+    int webhookPort = o.integer("webhook-port", 0);
+    int promSamples = webhookPort == 0 ? 0 : o.integer("prom-samples", 20);
+    double promEvery = Double.parseDouble(o.str("prom-every", "1"));
+    int promWait = o.integer("prom-wait", 150);
+    Webhook webhook = webhookPort == 0 ? null : new Webhook(webhookPort);
 
     // ---------------------------------------------------------------- setup (NDJSON)
     HttpClient setupHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -134,6 +176,11 @@ public final class AlertLatencyBench {
       int to = Math.min(alertProjects, from + 250);
       for (int p = from; p < to; p++) appendSelfPurchase(body, EventLines.projectId(ALERT_PREFIX, p));
       tally.check(setupHttp.send(ndjson(base, body.toString()), HttpResponse.BodyHandlers.ofString()), (to - from) * 3);
+    }
+    if (promSamples > 0) {
+      StringBuilder body = new StringBuilder();
+      for (int p = 0; p < promSamples; p++) appendSelfPurchase(body, EventLines.projectId(PROM_PREFIX, p), "PROM-" + p);
+      tally.check(setupHttp.send(ndjson(base, body.toString()), HttpResponse.BodyHandlers.ofString()), promSamples * 3);
     }
     System.err.printf("setup: %d background projects to NoticePublished, %d self-purchase projects to MethodApproved in %.1f s; %s%n",
         background, alertProjects, (System.nanoTime() - s0) / 1e9, tally.describeErrors());
@@ -174,6 +221,10 @@ public final class AlertLatencyBench {
     AtomicLong lagMaxNs = new AtomicLong();
     LongAdder throttled = new LongAdder();
     int alertNext = 0;
+    int promNext = 0;
+    long promInterval = (long) (promEvery * 1e9);
+    long promDue = warmEnd;
+    Map<String, Long> promAcceptedAt = new ConcurrentHashMap<>(); // PROM-i buyer -> 202 nanoTime
     boolean marked = false;
     for (long i = 0; ; i++) {
       long due = start + i * interval;
@@ -191,11 +242,21 @@ public final class AlertLatencyBench {
       }
       String body;
       final String alertProject;
-      if (i % every == every - 1 && alertNext < alertProjects) {
+      final String promBuyer;
+      if (now >= promDue && promNext < promSamples) {
+        promBuyer = "PROM-" + promNext;
+        alertProject = null;
+        String pp = EventLines.projectId(PROM_PREFIX, promNext++);
+        promDue += promInterval;
+        body = "{\"eventId\":\"" + pp + "-4\",\"projectId\":\"" + pp
+            + "\",\"type\":\"Delivered\",\"occurredAt\":\"" + deliveredAt + "\"}";
+      } else if (i % every == every - 1 && alertNext < alertProjects) {
+        promBuyer = null;
         alertProject = EventLines.projectId(ALERT_PREFIX, alertNext++);
         body = "{\"eventId\":\"" + alertProject + "-4\",\"projectId\":\"" + alertProject
             + "\",\"type\":\"Delivered\",\"occurredAt\":\"" + deliveredAt + "\"}";
       } else {
+        promBuyer = null;
         alertProject = null;
         String key = run + "." + i;
         body = "{\"eventId\":\"ch-" + key + "\",\"projectId\":\"" + EventLines.projectId(BG_PREFIX, (int) (i % background))
@@ -219,6 +280,7 @@ public final class AlertLatencyBench {
           return;
         }
         okTotal.increment();
+        if (promBuyer != null) promAcceptedAt.put(promBuyer, t);
         if (t >= warmEnd && t <= end) {
           okInWindow.increment();
           if (alertProject != null) acceptedAt.put(alertProject, t);
@@ -281,13 +343,42 @@ public final class AlertLatencyBench {
         lagMaxNs.get() / 1e6, throttled.sum(), otherRaised, closedClients, errors, kinds.length() == 0 ? "none" : kinds,
         met ? "yes" : "NO");
     System.out.flush();
+    if (webhook != null) {
+      // ---------------------------------------------------------------- the Prometheus-rule + Alertmanager path
+      long promEnd = System.nanoTime() + promWait * 1_000_000_000L;
+      while (System.nanoTime() < promEnd && !webhook.firingAt.keySet().containsAll(promAcceptedAt.keySet())) Thread.sleep(200);
+      List<Long> prom = new ArrayList<>();
+      long promMissing = 0;
+      for (Map.Entry<String, Long> a : promAcceptedAt.entrySet()) {
+        Long got = webhook.firingAt.get(a.getKey());
+        if (got == null) promMissing++;
+        else prom.add(got - a.getValue());
+      }
+      Collections.sort(prom);
+      double pp50 = pct(prom, 0.50) / 1e6, pp99 = pct(prom, 0.99) / 1e6;
+      double pmax = prom.isEmpty() ? 0 : prom.get(prom.size() - 1) / 1e6, pmin = prom.isEmpty() ? 0 : prom.get(0) / 1e6;
+      System.err.printf("prometheus+alertmanager: %d alerts, %d arrived at the webhook (%d posts), %d missing after %d s;"
+              + " latency p50 %.0f ms, p99 %.0f ms, max %.0f ms, min %.0f ms; ratio to the feed: p50 x%.0f, p99 x%.0f%n",
+          promAcceptedAt.size(), prom.size(), webhook.posts.sum(), promMissing, promWait, pp50, pp99, pmax, pmin,
+          p50 > 0 ? pp50 / p50 : 0, p99 > 0 ? pp99 / p99 : 0);
+      System.out.printf("RESULT_PROM alerts=%d samples=%d missing=%d p50_ms=%.0f p99_ms=%.0f max_ms=%.0f min_ms=%.0f"
+              + " ratio_p50=%.0f ratio_p99=%.0f%n",
+          promAcceptedAt.size(), prom.size(), promMissing, pp50, pp99, pmax, pmin, p50 > 0 ? pp50 / p50 : 0,
+          p99 > 0 ? pp99 / p99 : 0);
+      System.out.flush();
+      webhook.stop();
+    }
     System.exit(0);
   }
 
   /** ProjectRegistered, RequirementApproved, MethodApproved SELF_PURCHASE: three lines (AlertFeedTest.sq01 without Delivered). */
   static void appendSelfPurchase(StringBuilder out, String p) {
+    appendSelfPurchase(out, p, "B-LAT");
+  }
+
+  static void appendSelfPurchase(StringBuilder out, String p, String buyer) {
     out.append("{\"eventId\":\"").append(p).append("-1\",\"projectId\":\"").append(p)
-        .append("\",\"type\":\"ProjectRegistered\",\"occurredAt\":\"").append(ago(4)).append("\",\"data\":{\"buyer\":\"B-LAT\",")
+        .append("\",\"type\":\"ProjectRegistered\",\"occurredAt\":\"").append(ago(4)).append("\",\"data\":{\"buyer\":\"").append(buyer).append("\",")
         .append("\"title\":\"纸张\",\"category\":\"A05040101\",\"categoryKind\":\"GOODS\",\"budget\":3000,\"fiscalYear\":2026}}\n");
     out.append("{\"eventId\":\"").append(p).append("-2\",\"projectId\":\"").append(p)
         .append("\",\"type\":\"RequirementApproved\",\"occurredAt\":\"").append(ago(3)).append("\"}\n");
