@@ -66,7 +66,17 @@ public final class HttpServer {
 
   /** Pekko's own rejection answers (404, 405, 400 on a bad parameter, ...) re-shaped as JSON errors. */
   static RejectionHandler rejections() {
-    return RejectionHandler.defaultHandler().mapRejectionResponse(HttpServer::asJsonError);
+    // A body over a route's size limit is rejected as malformed content: say what it is, in our words.
+    RejectionHandler tooLarge = RejectionHandler.newBuilder()
+        .handle(org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection.class, r -> {
+          Throwable cause = r.getCause();
+          if (cause instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException e) {
+            return complete(ApiError.of(413, "PAYLOAD_TOO_LARGE", "the body is larger than " + e.limit() + " bytes").response());
+          }
+          return reject(r);
+        })
+        .build();
+    return tooLarge.withFallback(RejectionHandler.defaultHandler()).mapRejectionResponse(HttpServer::asJsonError);
   }
 
   private static HttpResponse asJsonError(HttpResponse response) {
