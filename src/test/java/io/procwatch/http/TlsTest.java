@@ -82,7 +82,7 @@ class TlsTest {
       // and plain HTTP on the HTTPS port gets no HTTP answer
       HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       assertThatThrownBy(() -> plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/live"))
-          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()))
+          .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString()))
           .isInstanceOf(java.io.IOException.class);
     } finally {
       system.terminate();
