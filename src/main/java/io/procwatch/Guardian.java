@@ -110,7 +110,7 @@ public final class Guardian {
     return concat(
         new HealthRoutes(system, db, blocking).route(),
         settings.auth().metricsPublic() ? metricsRoute
-            : path("metrics", () -> Access.authenticated(auth, p -> metricsRoute)),
+            : pathPrefixTest("metrics", () -> Access.authenticated(auth, p -> metricsRoute)),
         pathPrefix("api", () -> pathPrefix("v1", () -> concat(
             feed.route(auth), // before AlertRoutes: "stream" is not an alert id; takes a header or a ticket
             Access.authenticated(auth, p -> concat(

@@ -119,10 +119,6 @@ class ServeDefaultsTest {
     assertThat(p.mayRead("B-3")).isFalse();
     assertThat(auth.authenticate(token2).orElseThrow().roles()).containsExactly(Role.INGEST);
     assertThat(auth.authenticate(token2.substring(0, token2.length() - 1) + "#")).isEmpty();
-    // the second check of a token is served from the cache: it does not pay 600k iterations again
-    long started = System.nanoTime();
-    for (int i = 0; i < 1000; i++) auth.authenticate(token);
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
 
     assertThat(new CommandLine(new Main()).execute("token", "--name", "x", "--role", "boss")).isEqualTo(2);
     assertThat(new CommandLine(new Main()).execute("token", "--name", "x", "--role", "admin", "--buyer", "B-1")).isEqualTo(2);

@@ -63,6 +63,7 @@ public final class Authenticator {
   private final Set<String> failed = ConcurrentHashMap.newKeySet();
   private final Map<String, Ticket> tickets = new ConcurrentHashMap<>();
   private final RateLimiter ingestLimiter;
+  private final java.util.concurrent.atomic.AtomicLong slowChecks = new java.util.concurrent.atomic.AtomicLong();
 
   Authenticator(List<Entry> entries, Settings.Auth settings, Clock clock) {
     Map<String, Entry> byId = new HashMap<>();
@@ -187,6 +188,7 @@ public final class Authenticator {
     if (failed.contains(key)) return Optional.empty();
     int cut = token.indexOf('_', PREFIX.length());
     Entry entry = cut < 0 ? null : entries.get(token.substring(PREFIX.length(), cut));
+    if (entry != null) slowChecks.incrementAndGet();
     if (entry != null && TokenHash.verify(token, entry.hash())) {
       Principal p = new Principal(entry.name(), entry.roles(), entry.buyers());
       verified.put(key, p);
@@ -196,6 +198,11 @@ public final class Authenticator {
     failed.add(key);
     log.warn("Rejected a bearer token ({})", entry == null ? "unknown token id" : "wrong secret for token " + entry.name());
     return Optional.empty();
+  }
+
+  /** How many tokens were checked against their PBKDF2 hash (the rest came from the cache or had no entry). */
+  long slowChecks() {
+    return slowChecks.get();
   }
 
   /** A one-time ticket for the feed, valid for {@code ticket-ttl}. */

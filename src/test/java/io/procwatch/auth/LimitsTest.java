@@ -28,7 +28,7 @@ class LimitsTest {
         new SecuredService.Spec("sup", EnumSet.of(Role.SUPERVISOR), null)),
         Map.of("procwatch.auth.ingest-rate", 0.25, "procwatch.auth.ingest-burst", 2,
             "procwatch.auth.feed-connections-per-token", 2, "procwatch.auth.ticket-ttl", "1s",
-            "procwatch.ingest.max-batch-bytes", "4k"));
+            "procwatch.ingest.max-batch-bytes", "4k", "procwatch.auth.metrics-public", false));
   }
 
   @AfterAll
@@ -85,6 +85,13 @@ class LimitsTest {
           if (a.client() != null) a.client().close();
           return a.status() == 101;
         });
+  }
+
+  @Test
+  void metricsCanBeClosedToo() {
+    assertError(s.get("/metrics", null), 401, "UNAUTHENTICATED", null);
+    assertThat(s.get("/metrics", s.token("platform")).statusCode()).isEqualTo(200);
+    assertThat(s.get("/health/live", null).statusCode()).isEqualTo(200);
   }
 
   @Test
