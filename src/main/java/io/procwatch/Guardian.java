@@ -9,6 +9,9 @@ import io.procwatch.alert.AlertRoutes;
 import io.procwatch.alert.AlertmanagerPush;
 import io.procwatch.alert.AlertStore;
 import io.procwatch.alert.DeadlineWatch;
+import io.procwatch.auth.Access;
+import io.procwatch.auth.AuditRoutes;
+import io.procwatch.auth.Authenticator;
 import io.procwatch.http.HealthRoutes;
 import io.procwatch.http.HttpServer;
 import io.procwatch.infra.Database;
@@ -77,8 +80,11 @@ public final class Guardian {
           .start(settings.metrics().refreshInterval());
       DeadlineWatch.init(system, db, clock, blocking, settings.deadlines().pollInterval(), settings.deadlines().lookAhead());
 
-      HttpServer.start(system, settings.http().host(), settings.http().port(),
-          routes(system, settings, db, clock, blocking, rules, metrics, feed));
+      // Tickets and rate limits are wall-clock matters, not business time.
+      Authenticator auth = Authenticator.load(settings.auth(), Clock.systemUTC());
+      auth.checkBinding(settings.http().host()); // throws (stopping the system) rather than serve open on a network
+      HttpServer.start(system, settings.http().host(), settings.http().port(), settings.tls(),
+          routes(system, settings, db, clock, blocking, rules, metrics, feed, auth));
       return Behaviors.empty();
     });
   }
@@ -95,16 +101,27 @@ public final class Guardian {
   }
 
   static Route routes(org.apache.pekko.actor.typed.ActorSystem<?> system, Settings settings, Database db, Clock clock,
-      Executor blocking, RuleEngine rules, Metrics metrics, AlertFeed feed) {
+      Executor blocking, RuleEngine rules, Metrics metrics, AlertFeed feed, Authenticator auth) {
     ProjectSummaries summaries = new ProjectSummaries(db, blocking);
+    IngestRoutes ingest = new IngestRoutes(system, settings, clock, metrics);
+    ProjectRoutes projects = new ProjectRoutes(system, settings, summaries, rules, clock);
+    AlertRoutes alerts = new AlertRoutes(system, settings, new AlertStore(db, blocking));
+    RuleRoutes ruleRoutes = new RuleRoutes(rules);
+    AuditRoutes audit = new AuditRoutes(db, blocking);
+    Route metricsRoute = new MetricsRoutes(metrics).route();
+    // Health is always open; /metrics unless procwatch.auth.metrics-public = false; everything else needs a token.
     return concat(
         new HealthRoutes(system, db, blocking).route(),
-        new MetricsRoutes(metrics).route(),
+        settings.auth().metricsPublic() ? metricsRoute
+            : pathPrefixTest("metrics", () -> Access.authenticated(auth, p -> metricsRoute)),
         pathPrefix("api", () -> pathPrefix("v1", () -> concat(
-            new IngestRoutes(system, settings, clock, metrics).route(),
-            new ProjectRoutes(system, settings, summaries, rules, clock).route(),
-            feed.route(), // before AlertRoutes: "stream" is not an alert id
-            new AlertRoutes(system, settings, new AlertStore(db, blocking)).route(),
-            new RuleRoutes(rules).route()))));
+            feed.route(auth), // before AlertRoutes: "stream" is not an alert id; takes a header or a ticket
+            Access.authenticated(auth, p -> concat(
+                ingest.route(p, auth.ingestLimiter()),
+                projects.route(p),
+                feed.ticketRoute(p, auth),
+                alerts.route(p),
+                ruleRoutes.route(p),
+                audit.route(p)))))));
   }
 }

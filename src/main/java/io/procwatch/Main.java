@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Real-time monitoring and early warning for public procurement.",
-    subcommands = {Main.Serve.class, Main.Migrate.class, CommandLine.HelpCommand.class})
+    subcommands = {Main.Serve.class, Main.Migrate.class, TokenCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
@@ -69,6 +69,12 @@ public final class Main implements Callable<Integer> {
       }
       config = AppConfig.withDatabase(config);
       Settings settings = Settings.from(config);
+      var refusal = io.procwatch.auth.Authenticator.load(settings.auth(), Clock.systemUTC())
+          .bindingRefusal(settings.http().host());
+      if (refusal.isPresent()) {
+        log.error(refusal.get());
+        return 2;
+      }
       log.info("Starting procwatch {} on {}", Version.current(), settings.db());
       Database db = Database.open(settings.db());
       if (settings.db().migrateOnStart()) db.migrate();

@@ -4,6 +4,9 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.procwatch.auth.Access;
+import io.procwatch.auth.Authenticator;
+import io.procwatch.auth.Principal;
 import io.procwatch.http.ApiError;
 import io.procwatch.infra.Database;
 import io.procwatch.infra.Json;
@@ -34,6 +37,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.japi.pf.PFBuilder;
 import org.apache.pekko.stream.BoundedSourceQueue;
@@ -98,10 +102,15 @@ public final class AlertFeed {
   private static final ObjectMapper JSON = Json.mapper();
   private static final String PING = "{\"kind\":\"PING\"}";
 
-  /** Which alerts a client wants; null means any. */
-  public record Filter(String buyer, Severity minSeverity, String rule, String projectId) {
+  /**
+   * Which alerts a client wants; null means any.
+   *
+   * @param scope the buyers the client's principal may see; null means every buyer
+   */
+  public record Filter(String buyer, Severity minSeverity, String rule, String projectId, Set<String> scope) {
     boolean matches(Alert a) {
-      return (buyer == null || buyer.equals(a.buyer()))
+      return (scope == null || (a.buyer() != null && scope.contains(a.buyer())))
+          && (buyer == null || buyer.equals(a.buyer()))
           && (minSeverity == null || a.severity().atLeast(minSeverity))
           && (rule == null || rule.equals(a.rule()))
           && (projectId == null || projectId.equals(a.projectId()));
@@ -110,6 +119,13 @@ public final class AlertFeed {
     /** The same test as SQL on a table with columns buyer, severity, rule, project_id. */
     String sql(String alias, List<Object> args) {
       StringBuilder s = new StringBuilder();
+      if (scope != null) {
+        if (scope.isEmpty()) s.append(" AND 1 = 0");
+        else {
+          s.append(" AND ").append(alias).append(".buyer IN (").append(String.join(", ", java.util.Collections.nCopies(scope.size(), "?"))).append(")");
+          args.addAll(scope.stream().sorted().toList());
+        }
+      }
       if (buyer != null) {
         s.append(" AND ").append(alias).append(".buyer = ?");
         args.add(buyer);
@@ -137,6 +153,7 @@ public final class AlertFeed {
       if (minSeverity != null) parts.add("severity>=" + minSeverity);
       if (rule != null) parts.add("rule=" + rule);
       if (projectId != null) parts.add("projectId=" + projectId);
+      if (scope != null) parts.add("scope=" + scope.stream().sorted().toList());
       return parts.isEmpty() ? "all" : String.join(",", parts);
     }
   }
@@ -175,9 +192,11 @@ public final class AlertFeed {
 
   /**
    * One connected client as the fan-out sees it: its queue holds the matching part of each publication (a
-   * group commit can publish hundreds of changes at once), {@code pending} counts the changes in it.
+   * group commit can publish hundreds of changes at once), {@code pending} counts the changes in it;
+   * {@code principal} is who connected (for connection limits).
    */
-  record Client(Filter filter, BoundedSourceQueue<List<AlertProjection.Numbered>> queue, AtomicLong pending) {}
+  record Client(Filter filter, BoundedSourceQueue<List<AlertProjection.Numbered>> queue, AtomicLong pending,
+      String principal) {}
 
   private final Settings.Feed settings;
   private final Database db;
@@ -233,10 +252,35 @@ public final class AlertFeed {
     }
   }
 
-  /** Mounted under {@code /api/v1}, before the {@code alerts/{id}} routes. */
-  public Route route() {
-    return pathPrefix("alerts", () -> path("stream", () -> get(() ->
-        parameterOptional("buyer", buyer -> parameterOptional("severity", severity ->
+  /**
+   * {@code POST /api/v1/alerts/stream/ticket}: a one-time ticket for {@code ?ticket=} on the feed, for browsers
+   * (whose WebSocket API cannot send an {@code Authorization} header). Mounted inside {@link Access#authenticated}.
+   */
+  public Route ticketRoute(Principal p, Authenticator auth) {
+    return pathPrefix("alerts", () -> path(PathMatchers.segment("stream").slash("ticket"), () -> post(() ->
+        Access.requireRole(p, Access.READERS, () -> {
+          Map<String, Object> out = new java.util.LinkedHashMap<>();
+          out.put("ticket", auth.issueTicket(p));
+          out.put("expiresInSeconds", auth.settings().ticketTtl().toSeconds());
+          return complete(ApiError.json(org.apache.pekko.http.javadsl.model.StatusCodes.OK, out));
+        }))));
+  }
+
+  /**
+   * Mounted under {@code /api/v1}, before the {@code alerts/{id}} routes; authenticates by itself (bearer token
+   * or one-time ticket). Supervisors and admins; a supervisor gets only its buyers' alerts in the snapshot, the
+   * live changes and a resume, and a {@code buyer} filter naming another buyer is refused with 403 before the
+   * upgrade. At most {@code procwatch.auth.feed-connections-per-token} open connections per token (429).
+   */
+  public Route route(Authenticator auth) {
+    return pathPrefix("alerts", () -> path("stream", () -> get(() -> Access.authenticatedOrTicket(auth, p ->
+        Access.requireRole(p, Access.READERS, () -> route(p, auth))))));
+  }
+
+  private Route route(Principal p, Authenticator auth) {
+    int maxConnections = auth.settings().feedConnectionsPerToken();
+    return parameterOptional("buyer", buyer -> Access.requireBuyerFilter(p, buyer, () ->
+        parameterOptional("severity", severity ->
             parameterOptional("rule", rule -> parameterOptional("projectId", projectId ->
                 parameterOptional("since", since -> {
                   Severity sev = null;
@@ -259,15 +303,23 @@ public final class AlertFeed {
                     if (from < 0) return bad("since", "a sequence number (the 'sequence' of the last message received)");
                   }
                   Filter f = new Filter(present(buyer) ? buyer.get().strip() : null, sev, r,
-                      present(projectId) ? projectId.get().strip() : null);
+                      present(projectId) ? projectId.get().strip() : null, p.buyers());
                   Long resumeFrom = from;
+                  if (p != Principal.LOCAL && connectionsOf(p.name()) >= maxConnections) {
+                    return complete(Access.tooMany("'" + p.name() + "' already has " + maxConnections
+                        + " open alert-feed connections (procwatch.auth.feed-connections-per-token)", 5));
+                  }
                   return extractRequest(req -> req.getAttribute(AttributeKeys.webSocketUpgrade)
                       .map(upgrade -> complete(upgrade.handleMessagesWith(
-                          Flow.fromSinkAndSourceCoupled(drain(), messages(f, resumeFrom)))))
+                          Flow.fromSinkAndSourceCoupled(drain(), messages(f, resumeFrom, p.name())))))
                       .orElseGet(() -> complete(new ApiError(400, "WEBSOCKET_REQUIRED",
                           "this endpoint is a WebSocket: connect with a WebSocket client (Upgrade: websocket)", null)
                           .response())));
-                }))))))));
+                }))))));
+  }
+
+  private long connectionsOf(String principal) {
+    return clients.stream().filter(c -> c.principal().equals(principal)).count();
   }
 
   /** The client sends nothing we act on; streamed messages are drained so that the connection flows. */
@@ -280,18 +332,18 @@ public final class AlertFeed {
   }
 
   /** What one connection sends; everything per client is created when its stream starts. */
-  Source<Message, NotUsed> messages(Filter filter, Long since) {
+  Source<Message, NotUsed> messages(Filter filter, Long since, String principal) {
     return Source.<Message, NotUsed>fromMaterializer((m, attributes) -> {
           ClientState conn = new ClientState(ids.incrementAndGet(), filter, since);
           // at most buffer-size + 1 publications queued: each holds at least one change, and none is offered
           // while more than buffer-size changes are pending
           var live = Source.<List<AlertProjection.Numbered>>queue(settings.bufferSize() + 1).preMaterialize(m);
           AtomicLong pending = new AtomicLong();
-          Client client = new Client(filter, live.first(), pending);
+          Client client = new Client(filter, live.first(), pending, principal);
           clients.add(client); // 1. subscribe to the live changes first ...
           counters.connected.incrementAndGet();
           counters.connections.incrementAndGet();
-          log.info("Alert feed client {} connected: filter {}, {}", conn.id, filter,
+          log.info("Alert feed client {} ({}) connected: filter {}, {}", conn.id, principal, filter,
               since == null ? "snapshot" : "resume after sequence " + since);
           // 2. ... then read the database up to its high-water mark H ...
           CompletionStage<CatchUp> read = CompletableFuture.supplyAsync(

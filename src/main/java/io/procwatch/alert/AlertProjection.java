@@ -260,7 +260,38 @@ public final class AlertProjection {
         ps.executeUpdate();
       }
     }
+    audit(conn, seq, change, after);
     return new Numbered(seq, kind, change, after, persistedAtMillis);
+  }
+
+  /** A supervisor's acknowledgement or manual resolution goes to the audit trail, with its principal. */
+  private static void audit(Connection conn, long seq, AlertChange change, Alert after) throws Exception {
+    String by;
+    String action;
+    String note;
+    if (change instanceof AlertChange.Acknowledged a) {
+      by = a.by();
+      action = "ACKNOWLEDGE";
+      note = a.note();
+    } else if (change instanceof AlertChange.Resolved r && r.by() != null) {
+      by = r.by();
+      action = "RESOLVE";
+      note = r.note();
+    } else {
+      return;
+    }
+    try (PreparedStatement ps = conn.prepareStatement(
+        "INSERT INTO audit (id, principal, action, alert_id, project_id, buyer, at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setLong(1, seq);
+      ps.setString(2, by);
+      ps.setString(3, action);
+      ps.setString(4, after.id());
+      ps.setString(5, after.projectId());
+      ps.setString(6, after.buyer());
+      ps.setTimestamp(7, Timestamp.from(change.at()));
+      ps.setString(8, note);
+      ps.executeUpdate();
+    }
   }
 
   static String kind(AlertChange change) {

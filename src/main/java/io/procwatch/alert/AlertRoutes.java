@@ -3,6 +3,8 @@ package io.procwatch.alert;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.procwatch.auth.Access;
+import io.procwatch.auth.Principal;
 import io.procwatch.http.ApiError;
 import io.procwatch.infra.Json;
 import io.procwatch.infra.Settings;
@@ -24,13 +26,15 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * {@code GET /api/v1/alerts}, {@code GET /api/v1/alerts/{id}}, and the supervisor's transitions
- * {@code POST /api/v1/alerts/{id}/ack} and {@code .../resolve} with {@code {"by","note"}}. Transitions go
+ * {@code POST /api/v1/alerts/{id}/ack} and {@code .../resolve} with {@code {"note"}}, attributed to the authenticated principal. Transitions go
  * to the alert's project (its id names it), which persists them; listings come from the read side.
  */
 public final class AlertRoutes {
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 500;
   private static final int MAX_TEXT = 2000;
+  /** A note of {@link #MAX_TEXT} characters, 4 bytes each at most, with room for the JSON around it. */
+  private static final long MAX_BODY_BYTES = 16 * 1024;
 
   private final ClusterSharding sharding;
   private final Settings settings;
@@ -42,20 +46,29 @@ public final class AlertRoutes {
     this.store = store;
   }
 
-  /** Mounted under {@code /api/v1}. */
-  public Route route() {
+  /**
+   * Mounted under {@code /api/v1}, inside {@link Access#authenticated}: supervisors and admins, each seeing and
+   * acting only on the alerts of its buyers (another buyer's alert answers 404, like a missing one). A
+   * transition is attributed to the authenticated principal.
+   */
+  public Route route(Principal p) {
     return pathPrefix("alerts", () -> concat(
-        pathEndOrSingleSlash(() -> get(this::list)),
+        pathEndOrSingleSlash(() -> get(() -> Access.requireRole(p, Access.READERS, () -> list(p)))),
         pathPrefix(PathMatchers.segment(), id -> concat(
-            pathEnd(() -> get(() -> completeWithFuture(one(id)))),
-            path("ack", () -> post(() -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(transition(id, body, false))))),
-            path("resolve", () -> post(() -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(transition(id, body, true)))))))));
+            pathEnd(() -> get(() -> Access.requireRole(p, Access.READERS, () -> completeWithFuture(one(p, id))))),
+            path("ack", () -> post(() -> Access.requireRole(p, Access.READERS, () -> body(b -> completeWithFuture(transition(p, id, b, false)))))),
+            path("resolve", () -> post(() -> Access.requireRole(p, Access.READERS, () -> body(b -> completeWithFuture(transition(p, id, b, true))))))))));
   }
 
-  private Route list() {
+  /** The body of a transition: a note at most, so anything beyond a few kilobytes is refused with 413. */
+  private static Route body(java.util.function.Function<String, Route> inner) {
+    return withSizeLimit(MAX_BODY_BYTES, () -> entity(Unmarshaller.entityToString(), inner));
+  }
+
+  private Route list(Principal p) {
     return parameterOptional("status", status -> parameterOptional("severity", severity ->
         parameterOptional("rule", rule -> parameterOptional("buyer", buyer -> parameterOptional("projectId", projectId ->
-            parameterOptional("limit", limit -> parameterOptional("after", after -> {
+            parameterOptional("limit", limit -> parameterOptional("after", after -> Access.requireBuyerFilter(p, buyer, () -> {
               String st = blankToNull(status).map(String::toUpperCase).orElse(null);
               if (st != null && !st.matches("OPEN|FIRING|ACKNOWLEDGED|RESOLVED")) {
                 return bad("status", "one of OPEN, FIRING, ACKNOWLEDGED, RESOLVED");
@@ -82,17 +95,26 @@ public final class AlertRoutes {
                 cursor = a;
               }
               AlertStore.Filter f = new AlertStore.Filter(st, sev, r, blankToNull(buyer).orElse(null), blankToNull(projectId).orElse(null));
-              return completeWithFuture(store.list(f, cursor, n).thenApply(page -> ApiError.json(StatusCodes.OK, page)));
-            })))))));
+              return completeWithFuture(store.list(f, cursor, n, p).thenApply(page -> ApiError.json(StatusCodes.OK, page)));
+            }))))))));
   }
 
-  private CompletionStage<HttpResponse> one(String alertId) {
+  private CompletionStage<HttpResponse> one(Principal p, String alertId) {
     return store.get(alertId).thenApply(found -> found
+        .filter(a -> p.mayRead(a.alert().path("buyer").textValue()))
         .map(a -> ApiError.json(StatusCodes.OK, Map.of("alert", a.alert(), "history", a.history())))
         .orElseGet(() -> notFound(alertId)));
   }
 
-  private CompletionStage<HttpResponse> transition(String alertId, String body, boolean resolve) {
+  private CompletionStage<HttpResponse> transition(Principal p, String alertId, String body, boolean resolve) {
+    if (p.allBuyers()) return transition(alertId, p.name(), body, resolve);
+    // A scoped supervisor acts only on alerts the read side shows it: the same alerts it can list or see.
+    return store.get(alertId).thenCompose(found -> found.isPresent() && p.mayRead(found.get().alert().path("buyer").textValue())
+        ? transition(alertId, p.name(), body, resolve)
+        : done(notFound(alertId)));
+  }
+
+  private CompletionStage<HttpResponse> transition(String alertId, String by, String body, boolean resolve) {
     JsonNode json;
     try {
       json = body.isBlank() ? Json.mapper().createObjectNode() : Json.mapper().readTree(body);
@@ -102,13 +124,14 @@ public final class AlertRoutes {
     if (json == null || !json.isObject()) return done(new ApiError(400, "MALFORMED_JSON", "the body must be a JSON object", null).response());
     for (var it = json.fieldNames(); it.hasNext(); ) {
       String f = it.next();
-      if (!f.equals("by") && !f.equals("note")) return done(new ApiError(400, "UNKNOWN_FIELD", f + ": unknown field", f).response());
+      if (f.equals("by")) {
+        return done(new ApiError(400, "UNKNOWN_FIELD", "by: an acknowledgement is attributed to the authenticated"
+            + " principal (the token's name); remove 'by'", f).response());
+      }
+      if (!f.equals("note")) return done(new ApiError(400, "UNKNOWN_FIELD", f + ": unknown field", f).response());
       if (!json.get(f).isTextual()) return done(new ApiError(400, "WRONG_TYPE", f + ": must be a string", f).response());
     }
-    String by = json.hasNonNull("by") ? json.get("by").asText().strip() : "";
     String note = json.hasNonNull("note") ? json.get("note").asText().strip() : null;
-    if (by.isEmpty()) return done(new ApiError(422, "MISSING_FIELD", "by: the supervisor's name is required", "by").response());
-    if (by.length() > 200) return done(new ApiError(422, "INVALID_VALUE", "by: at most 200 characters", "by").response());
     if (note != null && note.length() > MAX_TEXT) return done(new ApiError(422, "INVALID_VALUE", "note: at most " + MAX_TEXT + " characters", "note").response());
     if (resolve && (note == null || note.isEmpty())) {
       return done(new ApiError(422, "MISSING_FIELD", "note: a manual resolve needs a note saying why", "note").response());

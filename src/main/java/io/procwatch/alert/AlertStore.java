@@ -3,6 +3,7 @@ package io.procwatch.alert;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.procwatch.auth.Principal;
 import io.procwatch.infra.Database;
 import io.procwatch.infra.Json;
 import io.procwatch.rules.Severity;
@@ -35,8 +36,9 @@ public final class AlertStore {
     this.blocking = blocking;
   }
 
-  public CompletionStage<Page> list(Filter f, Long after, int limit) {
-    return CompletableFuture.supplyAsync(() -> query(f, after, limit), blocking);
+  /** Alerts matching {@code f}, of the buyers {@code scope} may see. */
+  public CompletionStage<Page> list(Filter f, Long after, int limit, Principal scope) {
+    return CompletableFuture.supplyAsync(() -> query(f, after, limit, scope), blocking);
   }
 
   public CompletionStage<Optional<WithHistory>> get(String alertId) {
@@ -62,9 +64,10 @@ public final class AlertStore {
     }, blocking);
   }
 
-  private Page query(Filter f, Long after, int limit) {
+  private Page query(Filter f, Long after, int limit, Principal scope) {
     StringBuilder sql = new StringBuilder("SELECT raised_sequence, last_sequence, body FROM alert WHERE 1 = 1");
     List<Object> args = new ArrayList<>();
+    sql.append(scope.sqlScope("buyer", args));
     if (f.status() != null) {
       if (f.status().equals("OPEN")) sql.append(" AND status <> 'RESOLVED'");
       else {

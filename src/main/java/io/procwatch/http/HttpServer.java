@@ -3,6 +3,7 @@ package io.procwatch.http;
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
 import io.procwatch.infra.Json;
+import io.procwatch.infra.Settings;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -32,9 +33,12 @@ public final class HttpServer {
     return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> routes));
   }
 
-  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, String host, int port, Route routes) {
-    return Http.get(system)
-        .newServerAt(host, port)
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, String host, int port, Settings.Tls tls,
+      Route routes) {
+    var server = Http.get(system).newServerAt(host, port);
+    if (tls.enabled()) server = server.enableHttps(Tls.context(tls));
+    String scheme = tls.enabled() ? "https" : "http";
+    return server
         .bind(sealed(routes))
         .whenComplete((binding, error) -> {
           if (error != null) {
@@ -42,7 +46,7 @@ public final class HttpServer {
             system.terminate();
           } else {
             InetSocketAddress a = binding.localAddress();
-            log.info("procwatch HTTP API listening on http://{}:{}/", a.getHostString(), a.getPort());
+            log.info("procwatch HTTP API listening on {}://{}:{}/", scheme, a.getHostString(), a.getPort());
             binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
           }
         });
@@ -50,6 +54,9 @@ public final class HttpServer {
 
   static ExceptionHandler exceptions() {
     return ExceptionHandler.newBuilder()
+        // A body over a route's size limit (withSizeLimit) fails while it is read: a 413, not a 500.
+        .match(org.apache.pekko.http.scaladsl.model.EntityStreamSizeException.class, e -> complete(
+            ApiError.of(413, "PAYLOAD_TOO_LARGE", "the body is larger than " + e.limit() + " bytes").response()))
         .matchAny(e -> {
           log.error("Unhandled error while serving a request", e);
           return complete(ApiError.of(500, "INTERNAL", "internal error; see the service log").response());
@@ -59,7 +66,17 @@ public final class HttpServer {
 
   /** Pekko's own rejection answers (404, 405, 400 on a bad parameter, ...) re-shaped as JSON errors. */
   static RejectionHandler rejections() {
-    return RejectionHandler.defaultHandler().mapRejectionResponse(HttpServer::asJsonError);
+    // A body over a route's size limit is rejected as malformed content: say what it is, in our words.
+    RejectionHandler tooLarge = RejectionHandler.newBuilder()
+        .handle(org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection.class, r -> {
+          Throwable cause = r.getCause();
+          if (cause instanceof org.apache.pekko.http.scaladsl.model.EntityStreamSizeException e) {
+            return complete(ApiError.of(413, "PAYLOAD_TOO_LARGE", "the body is larger than " + e.limit() + " bytes").response());
+          }
+          return reject(r);
+        })
+        .build();
+    return tooLarge.withFallback(RejectionHandler.defaultHandler()).mapRejectionResponse(HttpServer::asJsonError);
   }
 
   private static HttpResponse asJsonError(HttpResponse response) {

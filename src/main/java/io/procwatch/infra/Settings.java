@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /** The {@code procwatch {}} configuration, read once into typed records. */
 public record Settings(Http http, Ingest ingest, Db db, Projection projection, Deadlines deadlines,
-    Metrics metrics, Feed feed, Alertmanager alertmanager) {
+    Metrics metrics, Feed feed, Alertmanager alertmanager, Auth auth, Tls tls) {
 
   public record Http(String host, int port, Duration askTimeout) {}
 
@@ -92,6 +92,27 @@ public record Settings(Http http, Ingest ingest, Db db, Projection projection, D
     }
   }
 
+  /**
+   * Access control ({@code procwatch.auth}; see README "Access control").
+   *
+   * @param tokensFile the token file; when it does not exist the service runs open, on loopback only
+   * @param metricsPublic whether {@code GET /metrics} is served without a token
+   * @param ingestRate ingest requests per second per token (0: no limit), with bursts of {@code ingestBurst}
+   * @param feedConnectionsPerToken open alert-feed WebSockets allowed per token
+   * @param ticketTtl how long a one-time feed ticket is valid
+   */
+  public record Auth(java.nio.file.Path tokensFile, boolean metricsPublic, double ingestRate, int ingestBurst,
+      int feedConnectionsPerToken, Duration ticketTtl) {}
+
+  /** HTTPS for the API ({@code procwatch.http.tls}); the keystore holds the server's key and certificate. */
+  public record Tls(boolean enabled, String keystore, String keystorePassword, String keystoreType) {
+    /** Never print the password. */
+    @Override
+    public String toString() {
+      return "Tls[enabled=" + enabled + ", keystore=" + keystore + ", type=" + keystoreType + "]";
+    }
+  }
+
   public static Settings from(Config root) {
     Config c = root.getConfig("procwatch");
     Config http = c.getConfig("http");
@@ -108,6 +129,11 @@ public record Settings(Http http, Ingest ingest, Db db, Projection projection, D
         new Deadlines(c.getDuration("deadlines.poll-interval"), c.getDuration("deadlines.look-ahead")),
         new Metrics(c.getDuration("metrics.refresh-interval")),
         new Feed(c.getInt("feed.buffer-size"), c.getDuration("feed.keep-alive")),
-        Alertmanager.from(c.getConfig("alertmanager"), httpSettings));
+        Alertmanager.from(c.getConfig("alertmanager"), httpSettings),
+        new Auth(c.getString("auth.tokens-file").isBlank() ? null : java.nio.file.Path.of(c.getString("auth.tokens-file")),
+            c.getBoolean("auth.metrics-public"), c.getDouble("auth.ingest-rate"), c.getInt("auth.ingest-burst"),
+            c.getInt("auth.feed-connections-per-token"), c.getDuration("auth.ticket-ttl")),
+        new Tls(http.getBoolean("tls.enabled"), http.getString("tls.keystore"), http.getString("tls.keystore-password"),
+            http.getString("tls.keystore-type")));
   }
 }

@@ -2,6 +2,9 @@ package io.procwatch.project;
 
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
+import io.procwatch.auth.Access;
+import io.procwatch.auth.Principal;
+import io.procwatch.auth.RateLimiter;
 import io.procwatch.http.ApiError;
 import io.procwatch.infra.Json;
 import io.procwatch.infra.Settings;
@@ -56,10 +59,14 @@ public final class IngestRoutes {
     this.parser = new IngestParser(settings.ingest().maxFutureSkew());
   }
 
-  /** Mounted under {@code /api/v1}. */
-  public Route route() {
-    return path("events", () ->
-        post(() -> extractRequestEntity(entity -> {
+  /** Mounted under {@code /api/v1}, inside {@link Access#authenticated}: ingest or admin, rate-limited per token. */
+  public Route route(Principal principal, RateLimiter limiter) {
+    return path("events", () -> post(() -> Access.requireRole(principal, Access.INGESTERS, () ->
+        Access.rateLimited(limiter, principal, this::events))));
+  }
+
+  private Route events() {
+    return extractRequestEntity(entity -> {
           MediaType media = entity.getContentType().mediaType();
           String kind = media.mainType() + "/" + media.subType();
           long started = System.nanoTime();
@@ -69,7 +76,7 @@ public final class IngestRoutes {
             default -> complete(new ApiError(415, "UNSUPPORTED_MEDIA_TYPE",
                 "send one event as application/json or a batch as application/x-ndjson, not " + kind, "Content-Type").response());
           };
-        })));
+        });
   }
 
   private CompletionStage<HttpResponse> timed(long started, CompletionStage<HttpResponse> answer) {

@@ -2,6 +2,8 @@ package io.procwatch.project;
 
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
+import io.procwatch.auth.Access;
+import io.procwatch.auth.Principal;
 import io.procwatch.http.ApiError;
 import io.procwatch.infra.Settings;
 import io.procwatch.rules.RuleEngine;
@@ -38,24 +40,28 @@ public final class ProjectRoutes {
     this.clock = clock;
   }
 
-  /** Mounted under {@code /api/v1}. */
-  public Route route() {
+  /**
+   * Mounted under {@code /api/v1}, inside {@link Access#authenticated}: supervisors and admins, each seeing only
+   * the projects of its buyers (another buyer's project answers 404, like a missing one).
+   */
+  public Route route(Principal p) {
     return pathPrefix("projects", () -> concat(
-        pathEndOrSingleSlash(() -> get(this::list)),
-        path(PathMatchers.segment(), id -> get(() -> completeWithFuture(one(id))))));
+        pathEndOrSingleSlash(() -> get(() -> Access.requireRole(p, Access.READERS, () -> list(p)))),
+        path(PathMatchers.segment(), id -> get(() -> Access.requireRole(p, Access.READERS,
+            () -> completeWithFuture(one(p, id)))))));
   }
 
-  private CompletionStage<HttpResponse> one(String projectId) {
+  private CompletionStage<HttpResponse> one(Principal p, String projectId) {
     return sharding.entityRefFor(ProcurementProject.ENTITY_TYPE_KEY, projectId)
         .<ProcurementProject.Snapshot>ask(ProcurementProject.Get::new, settings.http().askTimeout())
-        .thenApply(s -> s.project() == null
+        .thenApply(s -> s.project() == null || !p.mayRead(s.project().buyer())
             ? new ApiError(404, "NOT_FOUND", "no project " + projectId, "projectId").response()
             : ApiError.json(StatusCodes.OK, ProjectView.of(s.project(), rules.evaluate(s.project(), clock.instant()))));
   }
 
-  private Route list() {
+  private Route list(Principal p) {
     return parameterOptional("buyer", buyer -> parameterOptional("stage", stage ->
-        parameterOptional("limit", limit -> parameterOptional("after", after -> {
+        parameterOptional("limit", limit -> parameterOptional("after", after -> Access.requireBuyerFilter(p, buyer, () -> {
           Stage st = null;
           // Like buyer and after, an empty stage (a form's "any stage") is no filter.
           if (stage.isPresent() && !stage.get().isBlank()) {
@@ -78,9 +84,9 @@ public final class ProjectRoutes {
                   "limit: must be an integer from 1 to " + MAX_LIMIT, "limit").response());
             }
           }
-          return completeWithFuture(summaries.list(blankToNull(buyer), st, blankToNull(after), n)
+          return completeWithFuture(summaries.list(blankToNull(buyer), st, blankToNull(after), n, p)
               .thenApply(page -> ApiError.json(StatusCodes.OK, page)));
-        }))));
+        })))));
   }
 
   private static String blankToNull(Optional<String> s) {

@@ -1,5 +1,6 @@
 package io.procwatch.project;
 
+import io.procwatch.auth.Principal;
 import io.procwatch.infra.Database;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -32,12 +33,15 @@ public final class ProjectSummaries {
     this.blocking = blocking;
   }
 
-  /** Projects ordered by id; {@code buyer}, {@code stage} and {@code after} may be null. */
-  public CompletionStage<Page> list(String buyer, Stage stage, String after, int limit) {
-    return CompletableFuture.supplyAsync(() -> query(buyer, stage, after, limit), blocking);
+  /**
+   * Projects ordered by id; {@code buyer}, {@code stage} and {@code after} may be null. Only the buyers
+   * {@code scope} may see are listed.
+   */
+  public CompletionStage<Page> list(String buyer, Stage stage, String after, int limit, Principal scope) {
+    return CompletableFuture.supplyAsync(() -> query(buyer, stage, after, limit, scope), blocking);
   }
 
-  private Page query(String buyer, Stage stage, String after, int limit) {
+  private Page query(String buyer, Stage stage, String after, int limit, Principal scope) {
     StringBuilder sql = new StringBuilder(
         "SELECT project_id, buyer, buyer_name, title, category, category_kind, fiscal_year, method, stage, budget,"
             + " contract_amount, paid, last_event_at, open_irregularities FROM project_summary WHERE 1 = 1");
@@ -46,6 +50,7 @@ public final class ProjectSummaries {
       sql.append(" AND buyer = ?");
       args.add(buyer);
     }
+    sql.append(scope.sqlScope("buyer", args));
     if (stage != null) {
       sql.append(" AND stage = ?");
       args.add(stage.name());

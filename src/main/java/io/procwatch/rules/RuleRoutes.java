@@ -2,6 +2,8 @@ package io.procwatch.rules;
 
 import static org.apache.pekko.http.javadsl.server.Directives.*;
 
+import io.procwatch.auth.Access;
+import io.procwatch.auth.Principal;
 import io.procwatch.http.ApiError;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,8 +20,10 @@ public final class RuleRoutes {
     this.engine = engine;
   }
 
-  public Route route() {
-    return path("rules", () -> get(() -> complete(ApiError.json(StatusCodes.OK, Map.of("rules", catalogue())))));
+  /** Mounted under {@code /api/v1}, inside {@link Access#authenticated}: supervisors and admins. */
+  public Route route(Principal p) {
+    return path("rules", () -> get(() -> Access.requireRole(p, Access.READERS, () ->
+        complete(ApiError.json(StatusCodes.OK, Map.of("rules", catalogue()))))));
   }
 
   List<Map<String, Object>> catalogue() {

@@ -50,7 +50,7 @@ class AlertSequencerTest {
           && m.get("labels").get("alertname").asText().equals("SQ01")
           && m.get("labels").get("project_id").asText().equals("SEQ-" + ids.size())).get("id").asText());
       for (int i = 0; i < 6; i += 2) {
-        assertThat(post(s, "/api/v1/alerts/" + ids.get(i) + "/ack", "{\"by\":\"li.na\"}").statusCode()).isEqualTo(200);
+        assertThat(post(s, "/api/v1/alerts/" + ids.get(i) + "/ack", "{\"note\":\"seen\"}").statusCode()).isEqualTo(200);
       }
       for (int i = 0; i < 6; i += 3) ingest(s, contract("SEQ-" + i));
 

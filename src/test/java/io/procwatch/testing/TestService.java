@@ -52,6 +52,8 @@ public final class TestService implements AutoCloseable {
     m.put("pekko.remote.artery.canonical.port", 0);
     m.put("pekko.cluster.jmx.multi-mbeans-in-same-jvm", "on");
     m.put("pekko.loglevel", "WARNING");
+    // Open (local) mode unless a test names a token file: never a developer's own conf/tokens.conf.
+    m.putIfAbsent("procwatch.auth.tokens-file", "");
     Config config = AppConfig.withDatabase(ConfigFactory.parseMap(m).withFallback(AppConfig.load(null)));
     Settings settings = Settings.from(config);
     Database db = Database.open(settings.db());
