@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Real-time monitoring and early warning for public procurement.",
-    subcommands = {Main.Serve.class, Main.Migrate.class, CommandLine.HelpCommand.class})
+    subcommands = {Main.Serve.class, Main.Migrate.class, io.procwatch.sim.SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
