@@ -61,12 +61,17 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--port", description = "HTTP port (default: procwatch.http.port, 8080, or PROCWATCH_HTTP_PORT).")
     Integer port;
 
+    @Option(names = "--demo", description = "Demo: a simulated year of the bureau, fed at one day per second, on a database of "
+        + "its own (./data/demo, emptied at start; see docs/simulator.md).")
+    boolean demo;
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
       Config config = config();
       if (port != null) {
         config = com.typesafe.config.ConfigFactory.parseString("procwatch.http.port = " + port).withFallback(config);
       }
+      if (demo) return io.procwatch.sim.Demo.serve(config);
       config = AppConfig.withDatabase(config);
       Settings settings = Settings.from(config);
       log.info("Starting procwatch {} on {}", Version.current(), settings.db());
