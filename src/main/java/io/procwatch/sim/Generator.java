@@ -97,6 +97,8 @@ public final class Generator {
   private final List<Supplier> suppliers = new ArrayList<>();
   private final double[] supplierWeights;
   private final double[] buyerWeights;
+  /** Part of every project id: the same options give the same ids, other options (another seed, size, ...) others. */
+  private final String runTag;
 
   private record Supplier(String id, String name, boolean sme, String account, String contact, String address) {}
 
@@ -121,6 +123,7 @@ public final class Generator {
     this.options = options;
     this.calendar = calendar;
     this.random = new Random(options.seed());
+    this.runTag = String.format("%04X", options.toString().hashCode() & 0xFFFF);
     for (int i = 0; i < options.suppliers(); i++) {
       String district = Catalog.DISTRICTS.get(i % Catalog.DISTRICTS.size());
       String kind = Catalog.SUPPLIER_KINDS.get((i / Catalog.DISTRICTS.size()) % Catalog.SUPPLIER_KINDS.size());
@@ -185,7 +188,7 @@ public final class Generator {
     List<Category> govCats = Catalog.CATEGORIES.stream().filter(Category::government).toList();
     for (int i = 0; i < govCount; i++) {
       Plan p = new Plan();
-      p.id = String.format("CQZC-%s-%04d", yearTag, i + 1);
+      p.id = String.format("CQZC-%s-%s-%04d", yearTag, runTag, i + 1);
       p.government = true;
       p.buyer = pick(buyerWeights, Math.max(1, options.buyers() / 2));
       p.category = govCats.get(random.nextInt(govCats.size()));
@@ -220,12 +223,14 @@ public final class Generator {
       sum += selfTargets[i];
     }
     BigDecimal govBudget = plans.stream().map(p -> p.budget).reduce(BigDecimal.ZERO, BigDecimal::add);
-    double selfBudget = Math.max(options.budget().subtract(govBudget).doubleValue(), selfCount * 1_000.0);
+    // the planted split purchase (12 × about 375,000) is part of the year's budget
+    double planted = options.irregularShare() > 0 ? 12 * 375_000 : 0;
+    double selfBudget = Math.max(options.budget().subtract(govBudget).doubleValue() - planted, selfCount * 1_000.0);
     double scale = sum > 0 ? selfBudget / sum : 1;
     double[] catWeights = Catalog.CATEGORIES.stream().mapToDouble(Category::selfWeight).toArray();
     for (int i = 0; i < selfCount; i++) {
       Plan p = new Plan();
-      p.id = String.format("CQZZ-%s-%05d", yearTag, i + 1);
+      p.id = String.format("CQZZ-%s-%s-%05d", yearTag, runTag, i + 1);
       p.registered = days.get(random.nextInt(days.size()));
       p.fiscalYear = p.registered.getYear();
       double target = clamp(selfTargets[i] * scale, 300, 380_000);
@@ -299,7 +304,7 @@ public final class Generator {
     int start = random.nextInt(Math.max(1, days.size() / 2));
     for (int i = 0; i < 12; i++) {
       Plan p = new Plan();
-      p.id = String.format("CQZZ-%s-X1%02d", yearTag, i + 1);
+      p.id = String.format("CQZZ-%s-%s-X1%02d", yearTag, runTag, i + 1);
       p.buyer = buyer;
       p.category = bedding;
       p.registered = days.get(Math.min(days.size() - 1, start + i * 3));
@@ -327,7 +332,7 @@ public final class Generator {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       Plan p = new Plan();
-      p.id = String.format("CQZZ-%s-X2%02d", yearTag, i + 1);
+      p.id = String.format("CQZZ-%s-%s-X2%02d", yearTag, runTag, i + 1);
       p.buyer = buyer;
       p.category = cats.get(i % cats.size());
       p.registered = days.get(random.nextInt(days.size()));

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -198,7 +197,7 @@ public final class Sender {
           if (retry(attempt)) continue;
           summary.undeliverable.increment();
         } else {
-          count(e, r.statusCode(), Json.mapper().readTree(r.body()));
+          count(e, r.statusCode(), parse(r.body()));
         }
         done.incrementAndGet();
         return;
@@ -233,7 +232,7 @@ public final class Sender {
         String[] lines = r.body().split("\n");
         for (int k = 0; k < events.size(); k++) {
           Event e = events.get(k);
-          JsonNode line = k < lines.length ? Json.mapper().readTree(lines[k]) : null;
+          JsonNode line = k < lines.length ? parse(lines[k]) : null;
           int status = line == null ? 500 : line.path("status").asInt(500);
           if (status >= 500 || status == 429) {
             again.add(e);
@@ -252,6 +251,15 @@ public final class Sender {
         return;
       }
       events = again;
+    }
+  }
+
+  /** An answer as JSON; a body that is not JSON (a proxy's error page, say) becomes {"body": text}. */
+  private static JsonNode parse(String body) {
+    try {
+      return Json.mapper().readTree(body);
+    } catch (IOException e) {
+      return Json.mapper().createObjectNode().put("body", abbreviate(body));
     }
   }
 
@@ -368,9 +376,5 @@ public final class Sender {
       out.print(terminal ? "\r" + line : line + "\n");
       out.flush();
     }
-  }
-
-  static Collection<String> ids(List<Event> events) {
-    return events.stream().map(Event::projectId).distinct().toList();
   }
 }

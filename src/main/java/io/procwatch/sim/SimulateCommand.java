@@ -83,7 +83,7 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "500", description = "Events per NDJSON request; 1 = one JSON event per request (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--out", paramLabel = "FILE", description = "Write the history as NDJSON to FILE (- for stdout) instead of sending it.")
+  @Option(names = "--out", paramLabel = "FILE", description = "Write the history as NDJSON to FILE instead of sending it (no service needed).")
   Path out;
 
   @Option(names = "--planted", paramLabel = "FILE", description = "Also write the planted irregularities (rule code, projects) as JSON to FILE.")
@@ -139,12 +139,6 @@ public final class SimulateCommand implements Callable<Integer> {
   }
 
   static void export(List<History.Event> events, Path out) throws IOException {
-    if (out.toString().equals("-")) {
-      BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8));
-      History.writeNdjson(events, w);
-      w.flush();
-      return;
-    }
     if (out.getParent() != null) Files.createDirectories(out.getParent());
     try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
       History.writeNdjson(events, w);

@@ -102,6 +102,17 @@ class SimulatedHistoryTest {
           assertThat(raised.get(id)).as("%s planted on %s (%s)", p.code(), id, p.kind()).contains(p.code());
         }
       }
+      // one to one: an alert of a checked rule appears only where that rule's case was planted
+      Map<String, Set<String>> plantedOn = new HashMap<>();
+      for (History.Planted p : history.planted()) {
+        for (String id : p.projectIds()) plantedOn.computeIfAbsent(id, k -> new TreeSet<>()).add(p.code());
+      }
+      for (var e : raised.entrySet()) {
+        Set<String> unexpected = new TreeSet<>(e.getValue());
+        unexpected.retainAll(checked);
+        unexpected.removeAll(plantedOn.getOrDefault(e.getKey(), Set.of()));
+        assertThat(unexpected).as("alerts on %s without a planted case", e.getKey()).isEmpty();
+      }
       Set<String> irregular = history.irregularProjects();
       for (String id : history.projectIds()) {
         if (irregular.contains(id)) continue;
