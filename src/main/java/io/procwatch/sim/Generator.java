@@ -224,8 +224,8 @@ public final class Generator {
     }
     BigDecimal govBudget = plans.stream().map(p -> p.budget).reduce(BigDecimal.ZERO, BigDecimal::add);
     // the planted split purchase (12 × about 375,000) is part of the year's budget
-    double planted = options.irregularShare() > 0 ? 12 * 375_000 : 0;
-    double selfBudget = Math.max(options.budget().subtract(govBudget).doubleValue() - planted, selfCount * 1_000.0);
+    double splitCase = options.irregularShare() > 0 ? 12 * 375_000 : 0;
+    double selfBudget = Math.max(options.budget().subtract(govBudget).doubleValue() - splitCase, selfCount * 1_000.0);
     double scale = sum > 0 ? selfBudget / sum : 1;
     double[] catWeights = Catalog.CATEGORIES.stream().mapToDouble(Category::selfWeight).toArray();
     for (int i = 0; i < selfCount; i++) {
