@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Real-time monitoring and early warning for public procurement.",
-    subcommands = {Main.Serve.class, Main.Migrate.class, TokenCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {Main.Serve.class, Main.Migrate.class, TokenCommand.class, io.procwatch.sim.SimulateCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
@@ -61,20 +62,26 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--port", description = "HTTP port (default: procwatch.http.port, 8080, or PROCWATCH_HTTP_PORT).")
     Integer port;
 
+    @Option(names = "--demo", description = "Demo: a simulated year of the bureau, fed at one day per second, on a database of "
+        + "its own (./data/demo, emptied at start; see docs/simulator.md).")
+    boolean demo;
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
       Config config = config();
       if (port != null) {
         config = com.typesafe.config.ConfigFactory.parseString("procwatch.http.port = " + port).withFallback(config);
       }
-      config = AppConfig.withDatabase(config);
-      Settings settings = Settings.from(config);
+      Settings settings = Settings.from(AppConfig.withDatabase(config));
+      // no tokens and a non-loopback address: refused, for the demo too
       var refusal = io.procwatch.auth.Authenticator.load(settings.auth(), Clock.systemUTC())
           .bindingRefusal(settings.http().host());
       if (refusal.isPresent()) {
         log.error(refusal.get());
         return 2;
       }
+      if (demo) return io.procwatch.sim.Demo.serve(config);
+      config = AppConfig.withDatabase(config);
       log.info("Starting procwatch {} on {}", Version.current(), settings.db());
       Database db = Database.open(settings.db());
       if (settings.db().migrateOnStart()) db.migrate();
