@@ -30,13 +30,22 @@ function init(args)
   offset = ((tid or 1) - 1) * 389
 end
 
+-- Every bid of the run has its own amount: the warm-up ("w") and the measured run ("m") replay the same
+-- seq numbers on the same projects, so an amount derived from seq alone made each measured bid equal to
+-- a warm-up bid of the same project, and PT02 (identical bids) fired on nearly every one. Real bids rarely
+-- tie; one slot of 20,000 yuan per (run, thread), the seq in cents within it (distinct up to 2M requests).
+function amount(seq)
+  local slot = (run == "m" and 8 or 0) + (tid or 1)
+  return string.format("%d.%02d", 3000000 + slot * 20000 + math.floor(seq / 100), seq % 100)
+end
+
 function request()
   seq = seq + 1
   local p = (offset + seq * 37) % nprojects
   local key = run .. tid .. "." .. seq
   local body = '{"eventId":"' .. key .. '","projectId":"' .. string.format("%s-%05d", prefix, p)
     .. '","type":"BidReceived","occurredAt":"2026-03-20T14:00:00+08:00","data":{"supplier":"S' .. key
-    .. '","supplierName":"供应商 ' .. key .. '","amount":' .. (3000000 + (seq * 7) % 700000) .. '.00,"sme":true}}'
+    .. '","supplierName":"供应商 ' .. key .. '","amount":' .. amount(seq) .. ',"sme":true}}'
   return wrk.format("POST", "/api/v1/events", headers, body)
 end
 

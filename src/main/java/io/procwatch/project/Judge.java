@@ -69,7 +69,7 @@ public final class Judge {
       return withFlags(null, first, now, null);
     }
 
-    String seen = state.seen().get(fact.eventId());
+    String seen = state.fingerprintOf(fact.eventId());
     if (seen != null) {
       return seen.equals(fingerprint)
           ? new Duplicate(state.stage())

@@ -27,9 +27,8 @@ import java.util.Set;
  *
  * @param steps business time of the latest occurrence of each step type in the current tender round
  *     (a failed procurement clears the round's steps, see {@link #ROUND_STEPS})
- * @param seen the content fingerprint of every event id applied, so a retry is answered "duplicate"
- *     even after a restart, and a reused id with other content is refused
- * @param history every applied fact with what was found about it, in arrival order
+ * @param history every applied fact with what was found about it, in arrival order; also the memory of
+ *     event ids already applied ({@link #fingerprintOf})
  */
 public record ProjectState(
     String projectId,
@@ -49,10 +48,32 @@ public record ProjectState(
     Map<String, Challenge> challenges,
     List<Deposit> deposits,
     Map<String, Instant> steps,
-    Map<String, String> seen,
     List<RecordedFact> history,
     AlertBook.Book alerts)
     implements CborSerializable {
+
+  /**
+   * The growing parts share structure between versions (see {@link AppendOnlyList}), so applying a fact costs
+   * O(1) instead of a copy of the whole history. A snapshot written before the history was indexed also has a
+   * {@code seen} map of event ids: it is ignored on reading (unknown properties are, in pekko-serialization-
+   * jackson), because the history holds the same fingerprints.
+   */
+  public ProjectState {
+    history = AppendOnlyList.of(history, EVENT_ID);
+    bids = AppendOnlyList.of(bids, null);
+  }
+
+  private static final java.util.function.Function<RecordedFact, String> EVENT_ID = r -> r.fact().eventId();
+
+  /**
+   * The content fingerprint of the applied fact with this event id, or null: a retry of the same content is
+   * answered "duplicate" (even after a restart, the history being part of the state) and a reused id with
+   * other content is refused.
+   */
+  public String fingerprintOf(String eventId) {
+    RecordedFact r = ((AppendOnlyList<RecordedFact>) history).findByKey(eventId);
+    return r == null ? null : r.fingerprint();
+  }
 
   /** Steps that belong to one tender round and start over when a procurement fails (re-tender). */
   public static final Set<String> ROUND_STEPS =
@@ -72,7 +93,7 @@ public record ProjectState(
   static ProjectState registered(RecordedFact first) {
     ProjectState empty =
         new ProjectState(first.fact().projectId(), null, Stage.REGISTERED, 1, null, null, List.of(), Map.of(),
-            List.of(), null, null, null, List.of(), List.of(), Map.of(), List.of(), Map.of(), Map.of(), List.of(),
+            List.of(), null, null, null, List.of(), List.of(), Map.of(), List.of(), Map.of(), List.of(),
             AlertBook.Book.EMPTY);
     return empty.apply(first);
   }
@@ -127,7 +148,7 @@ public record ProjectState(
   /** The state after alert changes were persisted. */
   public ProjectState withAlerts(List<AlertChange> changes, Set<String> suppressed) {
     return new ProjectState(projectId, registration, stage, round, method, notice, bids, disqualified, ranking,
-        confirmedSupplier, award, contract, amendments, payments, challenges, deposits, steps, seen, history,
+        confirmedSupplier, award, contract, amendments, payments, challenges, deposits, steps, history,
         AlertBook.apply(alerts, changes, suppressed));
   }
 
@@ -150,8 +171,7 @@ public record ProjectState(
     Fact fact = recorded.fact();
     Builder b = new Builder(this);
     b.stage = recorded.stageAfter();
-    b.seen.put(fact.eventId(), recorded.fingerprint());
-    b.history.add(recorded);
+    b.history = b.history.append(recorded);
     Instant at = fact.occurredAt();
     String type = fact.type();
     Fact.Data data = fact.data();
@@ -162,9 +182,9 @@ public record ProjectState(
     } else if (data instanceof NoticePublished n) {
       b.notice = n;
     } else if (data instanceof BidReceived bid) {
-      b.bids.add(bid);
+      b.bids = b.bids.append(bid);
     } else if (data instanceof Fact.BidDisqualified d) {
-      b.disqualified.put(d.supplier(), d.reason() == null ? "" : d.reason());
+      b.disqualified().put(d.supplier(), d.reason() == null ? "" : d.reason());
     } else if (data instanceof Fact.EvaluationCompleted e) {
       b.ranking = e.ranking() == null ? List.of() : List.copyOf(e.ranking());
     } else if (data instanceof Fact.SupplierConfirmed s) {
@@ -172,85 +192,112 @@ public record ProjectState(
     } else if (data instanceof AwardPublished a) {
       b.award = a;
     } else if (data instanceof Fact.ChallengeFiled c) {
-      b.challenges.put(c.challengeId(), new Challenge(c.challengeId(), c.supplier(), at, null));
+      b.challenges().put(c.challengeId(), new Challenge(c.challengeId(), c.supplier(), at, null));
     } else if (data instanceof Fact.ChallengeAnswered c) {
-      Challenge open = b.challenges.get(c.challengeId());
-      b.challenges.put(c.challengeId(), new Challenge(c.challengeId(), open.supplier(), open.filedAt(), at));
+      Challenge open = b.challenges().get(c.challengeId());
+      b.challenges().put(c.challengeId(), new Challenge(c.challengeId(), open.supplier(), open.filedAt(), at));
     } else if (data instanceof Fact.ProcurementFailed) {
       b.round = round + 1;
       b.method = null;
       b.notice = null;
-      b.bids.clear();
-      b.disqualified.clear();
+      b.bids = AppendOnlyList.empty();
+      b.disqualified().clear();
       b.ranking = List.of();
       b.confirmedSupplier = null;
       b.award = null;
-      b.steps.keySet().removeAll(ROUND_STEPS);
+      b.steps().keySet().removeAll(ROUND_STEPS);
     } else if (data instanceof ContractSigned c) {
       b.contract = c;
     } else if (data instanceof Fact.ContractAmended a) {
-      b.amendments.add(new Amendment(a.amountDelta(), a.reason(), at));
+      b.amendments().add(new Amendment(a.amountDelta(), a.reason(), at));
     } else if (data instanceof Fact.PaymentMade pm) {
-      b.payments.add(new Payment(pm.amount(), pm.kind(), at));
+      b.payments().add(new Payment(pm.amount(), pm.kind(), at));
     } else if (data instanceof Fact.DepositReturned d) {
-      b.deposits.add(new Deposit(d.kind(), d.supplier(), at));
+      b.deposits().add(new Deposit(d.kind(), d.supplier(), at));
     }
-    b.steps.put(type, at);
+    if (!at.equals(steps.get(type))) b.steps().put(type, at);
     return b.build();
   }
 
+  /**
+   * The next version of a state. The growing lists are appended without copying ({@link AppendOnlyList});
+   * every other collection is copied only if the fact changes it (copy on write), so a fact costs what it
+   * changes, not the size of the project.
+   */
   private static final class Builder {
-    final String projectId;
+    private final ProjectState s;
     ProjectRegistered registration;
     Stage stage;
     int round;
     MethodApproved method;
     NoticePublished notice;
-    final List<BidReceived> bids;
-    final Map<String, String> disqualified;
+    AppendOnlyList<BidReceived> bids;
+    private Map<String, String> disqualified;
     List<String> ranking;
     String confirmedSupplier;
     AwardPublished award;
     ContractSigned contract;
-    final List<Amendment> amendments;
-    final List<Payment> payments;
-    final Map<String, Challenge> challenges;
-    final List<Deposit> deposits;
-    final Map<String, Instant> steps;
-    final Map<String, String> seen;
-    final List<RecordedFact> history;
-    final AlertBook.Book alerts;
+    private List<Amendment> amendments;
+    private List<Payment> payments;
+    private Map<String, Challenge> challenges;
+    private List<Deposit> deposits;
+    private Map<String, Instant> steps;
+    AppendOnlyList<RecordedFact> history;
 
     Builder(ProjectState s) {
-      projectId = s.projectId;
+      this.s = s;
       registration = s.registration;
       stage = s.stage;
       round = s.round;
       method = s.method;
       notice = s.notice;
-      bids = new ArrayList<>(s.bids);
-      disqualified = new LinkedHashMap<>(s.disqualified);
+      bids = (AppendOnlyList<BidReceived>) s.bids;
       ranking = s.ranking;
       confirmedSupplier = s.confirmedSupplier;
       award = s.award;
       contract = s.contract;
-      amendments = new ArrayList<>(s.amendments);
-      payments = new ArrayList<>(s.payments);
-      challenges = new LinkedHashMap<>(s.challenges);
-      deposits = new ArrayList<>(s.deposits);
-      steps = new LinkedHashMap<>(s.steps);
-      seen = new LinkedHashMap<>(s.seen);
-      history = new ArrayList<>(s.history);
-      alerts = s.alerts;
+      history = (AppendOnlyList<RecordedFact>) s.history;
+    }
+
+    Map<String, String> disqualified() {
+      if (disqualified == null) disqualified = new LinkedHashMap<>(s.disqualified);
+      return disqualified;
+    }
+
+    List<Amendment> amendments() {
+      if (amendments == null) amendments = new ArrayList<>(s.amendments);
+      return amendments;
+    }
+
+    List<Payment> payments() {
+      if (payments == null) payments = new ArrayList<>(s.payments);
+      return payments;
+    }
+
+    Map<String, Challenge> challenges() {
+      if (challenges == null) challenges = new LinkedHashMap<>(s.challenges);
+      return challenges;
+    }
+
+    List<Deposit> deposits() {
+      if (deposits == null) deposits = new ArrayList<>(s.deposits);
+      return deposits;
+    }
+
+    Map<String, Instant> steps() {
+      if (steps == null) steps = new LinkedHashMap<>(s.steps);
+      return steps;
     }
 
     ProjectState build() {
-      return new ProjectState(projectId, registration, stage, round, method, notice,
-          Collections.unmodifiableList(bids), Collections.unmodifiableMap(disqualified), ranking,
-          confirmedSupplier, award, contract, Collections.unmodifiableList(amendments),
-          Collections.unmodifiableList(payments), Collections.unmodifiableMap(challenges),
-          Collections.unmodifiableList(deposits), Collections.unmodifiableMap(steps),
-          Collections.unmodifiableMap(seen), Collections.unmodifiableList(history), alerts);
+      return new ProjectState(s.projectId, registration, stage, round, method, notice, bids,
+          disqualified == null ? s.disqualified : Collections.unmodifiableMap(disqualified), ranking,
+          confirmedSupplier, award, contract,
+          amendments == null ? s.amendments : Collections.unmodifiableList(amendments),
+          payments == null ? s.payments : Collections.unmodifiableList(payments),
+          challenges == null ? s.challenges : Collections.unmodifiableMap(challenges),
+          deposits == null ? s.deposits : Collections.unmodifiableList(deposits),
+          steps == null ? s.steps : Collections.unmodifiableMap(steps), history, s.alerts);
     }
   }
 }

@@ -211,8 +211,11 @@ class ProjectHttpTest {
         "2026-04-03T10:00:00+08:00", null, null));
     assertThat(json(flagged).path("result").asText()).isEqualTo("flagged");
 
+    // Each tag has its own projection instance, so a project written earlier can appear later than one of
+    // another tag: wait for every project of both buyers, not for the last one written.
     await().atMost(READ_SIDE).untilAsserted(() -> {
       assertThat(ids(list("?buyer=B-PH-L1"))).containsExactlyElementsOf(first);
+      assertThat(ids(list("?buyer=B-PH-L2"))).containsExactlyElementsOf(second);
       assertThat(list("?buyer=B-PH-L2&stage=DELIVERED").path("items")).hasSize(1);
     });
 

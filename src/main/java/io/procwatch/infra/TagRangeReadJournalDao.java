@@ -1,0 +1,117 @@
+package io.procwatch.infra;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.persistence.PersistentRepr;
+import org.apache.pekko.persistence.jdbc.PekkoSerialization$;
+import org.apache.pekko.persistence.jdbc.config.EventJournalTableConfiguration;
+import org.apache.pekko.persistence.jdbc.config.EventTagTableConfiguration;
+import org.apache.pekko.persistence.jdbc.config.ReadJournalConfig;
+import org.apache.pekko.persistence.jdbc.journal.dao.JournalTables;
+import org.apache.pekko.persistence.jdbc.query.dao.DefaultReadJournalDao;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Source;
+import scala.Option;
+import scala.Tuple2;
+import scala.Tuple3;
+import scala.collection.immutable.Set;
+import scala.concurrent.ExecutionContext;
+import scala.util.Try;
+import slick.jdbc.JdbcBackend;
+import slick.jdbc.JdbcProfile;
+
+/**
+ * The JDBC read journal of pekko-persistence-jdbc 1.1.1 with a cheaper {@code eventsByTag} query; everything
+ * else is the plugin's own ({@code jdbc-read-journal.dao} in {@code conf/persistence.conf}).
+ *
+ * <p>Why: the plugin's query bounds the offset range on {@code event_journal.ordering} only and joins
+ * {@code event_tag} on it. PostgreSQL does not carry a range across a join, so it merge-joined the range with
+ * the tag's entries read from the start of history: every poll of every projection cost time proportional to
+ * the whole journal (docs/performance.md: 700 µs of PostgreSQL CPU per ingested event, a listing 75k rows
+ * behind). Here the range is also put on {@code event_tag.event_id} and the rows are read in {@code event_id}
+ * order, so the index {@code event_tag(tag, event_id)} (migration V5_1) yields exactly the rows of one page and
+ * each is fetched from the journal by its ordering: the cost of a poll is the size of the page.
+ *
+ * <p>Same answer as the plugin: the journal rows of one tag in {@code (offset, maxOffset]}, not deleted, by
+ * ordering, at most {@code max}, deserialized by the plugin's own {@code PekkoSerialization.fromRow}; like the
+ * plugin it returns an empty tag set (the envelopes' tags are not read back).
+ */
+public class TagRangeReadJournalDao extends DefaultReadJournalDao {
+
+  private final Serialization serialization;
+  private final Executor blocking;
+  private final String sql;
+
+  public TagRangeReadJournalDao(JdbcBackend.JdbcDatabaseDef db, JdbcProfile profile, ReadJournalConfig config,
+      Serialization serialization, ExecutionContext ec, Materializer mat) {
+    super(db, profile, config, serialization, ec, mat);
+    this.serialization = serialization;
+    this.blocking = mat.system().dispatchers().lookup("pekko.actor.default-blocking-io-dispatcher");
+    String journal = table(config.eventJournalTableConfiguration());
+    String tags = table(config.eventTagTableConfiguration());
+    // Column names are the plugin's defaults, which the migrations create (V1) and conf/ does not rename.
+    this.sql = "SELECT j.\"ordering\", j.\"deleted\", j.\"persistence_id\", j.\"sequence_number\", j.\"writer\","
+        + " j.\"write_timestamp\", j.\"adapter_manifest\", j.\"event_payload\", j.\"event_ser_id\","
+        + " j.\"event_ser_manifest\", j.\"meta_payload\", j.\"meta_ser_id\", j.\"meta_ser_manifest\""
+        + " FROM " + tags + " t JOIN " + journal + " j ON j.\"ordering\" = t.\"event_id\""
+        + " WHERE t.\"tag\" = ? AND t.\"event_id\" > ? AND t.\"event_id\" <= ? AND j.\"deleted\" = FALSE"
+        + " ORDER BY t.\"event_id\" LIMIT ?";
+  }
+
+  private static String table(EventJournalTableConfiguration t) {
+    return qualified(t.schemaName(), t.tableName());
+  }
+
+  private static String table(EventTagTableConfiguration t) {
+    return qualified(t.schemaName(), t.tableName());
+  }
+
+  private static String qualified(Option<String> schema, String name) {
+    return (schema.isDefined() ? "\"" + schema.get() + "\"." : "") + "\"" + name + "\"";
+  }
+
+  @Override
+  public org.apache.pekko.stream.scaladsl.Source<Try<Tuple3<PersistentRepr, Set<String>, Object>>, NotUsed> eventsByTag(
+      String tag, long offset, long maxOffset, long max) {
+    CompletableFuture<List<Try<Tuple3<PersistentRepr, Set<String>, Object>>>> page =
+        CompletableFuture.supplyAsync(() -> page(tag, offset, maxOffset, max), blocking);
+    return Source.completionStage(page).mapConcat(rows -> rows).asScala();
+  }
+
+  private List<Try<Tuple3<PersistentRepr, Set<String>, Object>>> page(String tag, long offset, long maxOffset, long max) {
+    List<Try<Tuple3<PersistentRepr, Set<String>, Object>>> out = new ArrayList<>();
+    Set<String> noTags = scala.collection.immutable.Set$.MODULE$.empty();
+    try (Connection c = db().source().createConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, tag);
+      ps.setLong(2, offset);
+      ps.setLong(3, maxOffset);
+      ps.setLong(4, Math.min(max, Integer.MAX_VALUE));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          JournalTables.JournalPekkoSerializationRow row = new JournalTables.JournalPekkoSerializationRow(
+              rs.getLong(1), rs.getBoolean(2), rs.getString(3), rs.getLong(4), rs.getString(5), rs.getLong(6),
+              rs.getString(7), rs.getBytes(8), rs.getInt(9), rs.getString(10), Option.apply(rs.getBytes(11)),
+              metaSerId(rs), Option.apply(rs.getString(13)));
+          Try<Tuple2<PersistentRepr, Object>> repr = PekkoSerialization$.MODULE$.fromRow(serialization, row);
+          out.add(repr.map(t -> new Tuple3<>(t._1(), noTags, t._2())));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("eventsByTag(" + tag + ", " + offset + ", " + maxOffset + ") failed", e);
+    }
+    return out;
+  }
+
+  private static Option<Object> metaSerId(ResultSet rs) throws SQLException {
+    int id = rs.getInt(12);
+    return rs.wasNull() ? Option.empty() : Option.apply(id);
+  }
+}

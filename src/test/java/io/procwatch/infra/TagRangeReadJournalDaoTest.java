@@ -1,0 +1,92 @@
+package io.procwatch.infra;
+
+import static io.procwatch.testing.Facts.event;
+import static io.procwatch.testing.Facts.registration;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.procwatch.testing.Postgres;
+import io.procwatch.testing.TestService;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.persistence.query.Sequence;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The read journal's eventsByTag, answered by {@link TagRangeReadJournalDao}, gives exactly the journal rows of
+ * the tag after the offset, in ordering order, across pages (a page of 7 rows here), on H2 and PostgreSQL alike.
+ */
+class TagRangeReadJournalDaoTest {
+  private static final Map<String, Object> SMALL_PAGES = Map.of("jdbc-read-journal.max-buffer-size", "7");
+
+  @Test
+  void eventsByTagOnH2() throws Exception {
+    String url = "jdbc:h2:mem:procwatch-dao-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    try (TestService service = TestService.start(url, "sa", "", Clock.systemUTC(), SMALL_PAGES)) {
+      check(service, "\"event_tag\"");
+    }
+  }
+
+  @Test
+  void eventsByTagOnPostgres() throws Exception {
+    try (Postgres.FreshDatabase db = Postgres.create();
+        TestService service = TestService.start(db.url(), Postgres.USER, Postgres.PASSWORD, Clock.systemUTC(), SMALL_PAGES)) {
+      check(service, "event_tag");
+    }
+  }
+
+  private static void check(TestService service, String tagTable) throws Exception {
+    assertThat(service.system().settings().config().getString("jdbc-read-journal.dao"))
+        .isEqualTo(TagRangeReadJournalDao.class.getName());
+    // 12 projects, each in its own requests: several journal rows per project, spread over the 4 project tags
+    for (int i = 0; i < 12; i++) {
+      String p = "DAO-" + i;
+      assertThat(service.postJson(registration(p, "B", "10000")).statusCode()).isEqualTo(202);
+      assertThat(service.postJson(event(p, "RequirementApproved", "2026-03-03T10:00:00+08:00", null)).statusCode())
+          .isEqualTo(202);
+      assertThat(service.postJson(event(p, "MethodApproved", "2026-03-04T10:00:00+08:00", "{\"method\":\"SELF_PURCHASE\"}"))
+          .statusCode()).isEqualTo(202);
+    }
+    JdbcReadJournal journal = PersistenceQuery.get(service.system()).getReadJournalFor(JdbcReadJournal.class,
+        JdbcReadJournal.Identifier());
+    for (String tag : List.of("project-0", "project-1", "project-2", "project-3", "alerts")) {
+      List<Long> all = orderings(service, tagTable, tag, 0);
+      for (long from : new long[] {0, all.isEmpty() ? 0 : all.get(all.size() / 2)}) {
+        List<Long> expected = orderings(service, tagTable, tag, from);
+        List<EventEnvelope> got = journal.currentEventsByTag(tag, Offset.sequence(from))
+            .runWith(Sink.seq(), service.system()).toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        List<Long> gotOrderings = new ArrayList<>();
+        for (EventEnvelope e : got) {
+          gotOrderings.add(((Sequence) e.offset()).value());
+          assertThat(e.persistenceId()).startsWith("Project|DAO-");
+          assertThat(e.event()).isNotNull();
+        }
+        assertThat(gotOrderings).as("tag %s after %d", tag, from).isEqualTo(expected);
+      }
+      if (tag.startsWith("project-")) assertThat(all).as("rows of %s", tag).isNotEmpty();
+    }
+  }
+
+  private static List<Long> orderings(TestService service, String tagTable, String tag, long after) throws Exception {
+    List<Long> out = new ArrayList<>();
+    try (Connection c = service.db().dataSource().getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT \"event_id\" FROM " + tagTable + " WHERE \"tag\" = ? AND \"event_id\" > ? ORDER BY \"event_id\"")) {
+      ps.setString(1, tag);
+      ps.setLong(2, after);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) out.add(rs.getLong(1));
+      }
+    }
+    return out;
+  }
+}
