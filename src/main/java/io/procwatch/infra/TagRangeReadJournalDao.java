@@ -37,7 +37,7 @@ import slick.jdbc.JdbcProfile;
  * the tag's entries read from the start of history: every poll of every projection cost time proportional to
  * the whole journal (docs/performance.md: 700 µs of PostgreSQL CPU per ingested event, a listing 75k rows
  * behind). Here the range is also put on {@code event_tag.event_id} and the rows are read in {@code event_id}
- * order, so the index {@code event_tag(tag, event_id)} (migration V5_1) yields exactly the rows of one page and
+ * order, so the index {@code event_tag(tag, event_id)} (migration V7) yields exactly the rows of one page and
  * each is fetched from the journal by its ordering: the cost of a poll is the size of the page.
  *
  * <p>Same answer as the plugin: the journal rows of one tag in {@code (offset, maxOffset]}, not deleted, by
