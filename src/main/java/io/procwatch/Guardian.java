@@ -15,6 +15,12 @@ import io.procwatch.infra.Settings;
 import io.procwatch.metrics.Metrics;
 import io.procwatch.metrics.MetricsRoutes;
 import io.procwatch.metrics.ReadSideGauges;
+import io.procwatch.pattern.BuyerRules;
+import io.procwatch.pattern.PatternChecker;
+import io.procwatch.pattern.PatternOwner;
+import io.procwatch.pattern.PatternProjection;
+import io.procwatch.pattern.PatternRoutes;
+import io.procwatch.pattern.PatternSettings;
 import io.procwatch.project.IngestRoutes;
 import io.procwatch.project.Judge;
 import io.procwatch.project.ProcurementProject;
@@ -70,6 +76,7 @@ public final class Guardian {
       // Numbered alert changes are published in-process once committed (the live feed subscribes).
       AlertProjection.init(system, db, numbered -> system.eventStream().tell(new EventStream.Publish<>(new AlertProjection.AlertsNumbered(numbered))));
       ctx.spawn(alertMetrics(metrics), "alert-metrics");
+      startPatterns(system, settings, db, clock, rules);
       new ReadSideGauges(system, metrics, db, clock, blocking, settings.projection().tagCount())
           .start(settings.metrics().refreshInterval());
       DeadlineWatch.init(system, db, clock, blocking, settings.deadlines().pollInterval(), settings.deadlines().lookAhead());
@@ -78,6 +85,20 @@ public final class Guardian {
           routes(system, settings, db, clock, blocking, rules, metrics, feed));
       return Behaviors.empty();
     });
+  }
+
+  /** Cross-project patterns (XP01–XP07): aggregate owners always (their alerts stay answerable), the rest if enabled. */
+  static void startPatterns(org.apache.pekko.actor.typed.ActorSystem<?> system, Settings settings, Database db, Clock clock,
+      RuleEngine rules) {
+    PatternOwner.init(system, clock, rules::info);
+    PatternSettings patterns = PatternSettings.from(system.settings().config());
+    if (!patterns.enabled()) return;
+    PatternChecker checker = new PatternChecker(system, db, rules.context().catalogue(),
+        new BuyerRules(rules.context().catalogue(), rules.context().thresholds().active()), settings.http().askTimeout());
+    PatternProjection.init(system, db, settings.projection().tagCount(), checker::poke);
+    checker.start(patterns.checkInterval());
+    org.apache.pekko.actor.CoordinatedShutdown.get(system).addJvmShutdownHook(checker::close);
+    system.getWhenTerminated().thenRun(checker::close);
   }
 
   /** Counts alert changes from the same in-process publication the live feed reads. */
@@ -102,6 +123,7 @@ public final class Guardian {
             new ProjectRoutes(system, settings, summaries, rules, clock).route(),
             feed.route(), // before AlertRoutes: "stream" is not an alert id
             new AlertRoutes(system, settings, new AlertStore(db, blocking)).route(),
-            new RuleRoutes(rules).route()))));
+            new RuleRoutes(rules).route(),
+            new PatternRoutes(db, blocking, clock).route()))));
   }
 }
