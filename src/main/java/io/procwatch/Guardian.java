@@ -94,7 +94,8 @@ public final class Guardian {
     PatternSettings patterns = PatternSettings.from(system.settings().config());
     if (!patterns.enabled()) return;
     PatternChecker checker = new PatternChecker(system, db, rules.context().catalogue(),
-        new BuyerRules(rules.context().catalogue(), rules.context().thresholds().active()), settings.http().askTimeout());
+        new BuyerRules(rules.context().catalogue(), rules.context().thresholds().active()), settings.http().askTimeout(),
+        clock, patterns.reloadInterval());
     PatternProjection.init(system, db, settings.projection().tagCount(), checker::poke);
     checker.start(patterns.checkInterval());
     org.apache.pekko.actor.CoordinatedShutdown.get(system).addJvmShutdownHook(checker::close);

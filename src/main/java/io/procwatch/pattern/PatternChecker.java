@@ -59,10 +59,36 @@ public final class PatternChecker implements AutoCloseable {
   });
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final AtomicLong reconciled = new AtomicLong();
+  private final java.time.Clock clock;
+  private final Duration reloadInterval;
   private Map<String, Set<String>> flaggedBefore = Map.of();
   private boolean loaded;
+  private java.time.Instant nextReload = java.time.Instant.MIN;
 
-  public PatternChecker(ActorSystem<?> system, Database db, RuleCatalogue catalogue, BuyerRules buyerRules, Duration askTimeout) {
+  /**
+   * The start of each population rule's rolling window ({@code window-months} back from now, Asia/Shanghai): a
+   * process counts while its award (XP04, XP05, XP06; for XP06 also a contract) or a bid (XP07) lies inside it.
+   */
+  public record Since(java.time.Instant xp04, java.time.Instant xp05, java.time.Instant xp06, java.time.Instant xp07) {
+    public static final Since ALL = new Since(java.time.Instant.EPOCH, java.time.Instant.EPOCH, java.time.Instant.EPOCH,
+        java.time.Instant.EPOCH);
+  }
+
+  Since since() {
+    java.time.ZonedDateTime now = clock.instant().atZone(BuyerRules.SHANGHAI);
+    java.util.function.Function<RuleId, java.time.Instant> back =
+        id -> now.minusMonths(catalogue.get(id).intParam("window-months")).toInstant();
+    return new Since(back.apply(RuleId.XP04), back.apply(RuleId.XP05), back.apply(RuleId.XP06), back.apply(RuleId.XP07));
+  }
+
+  /**
+   * @param reloadInterval how often the populations are reloaded from the tables, so that processes leave the rolling
+   *     windows even when nothing new arrives about them
+   */
+  public PatternChecker(ActorSystem<?> system, Database db, RuleCatalogue catalogue, BuyerRules buyerRules, Duration askTimeout,
+      java.time.Clock clock, Duration reloadInterval) {
+    this.clock = clock;
+    this.reloadInterval = reloadInterval;
     this.system = system;
     this.db = db;
     this.catalogue = catalogue;
@@ -101,8 +127,13 @@ public final class PatternChecker implements AutoCloseable {
     List<Long> handled = new ArrayList<>();
     try (Connection c = db.dataSource().getConnection()) {
       c.setAutoCommit(true);
+      if (!clock.instant().isBefore(nextReload)) {
+        loaded = false;
+        nextReload = clock.instant().plus(reloadInterval);
+      }
+      Since since = since();
       if (!loaded) {
-        loadAll(c);
+        loadAll(c, since);
         reconcile.addAll(ownersWithOpenAlerts(c));
         loaded = true;
       }
@@ -119,12 +150,12 @@ public final class PatternChecker implements AutoCloseable {
       for (String owner : owners) {
         String id = owner.substring(owner.indexOf('@') + 1);
         if (owner.startsWith("buyer@")) {
-          population.buyer(id, buyerFigures(c, id));
+          population.buyer(id, buyerFigures(c, id, since.xp07()));
           reconcile.add(owner);
         } else if (owner.startsWith("supplier@")) {
-          population.supplier(id, supplierFigures(c, id, prefixLength()));
+          population.supplier(id, supplierFigures(c, id, prefixLength(), since));
         } else if (owner.startsWith("project@")) {
-          population.process(id, processFigures(c, id));
+          population.process(id, processFigures(c, id, since.xp05()));
         }
       }
       Map<String, List<Condition>> now = population.evaluate();
@@ -166,25 +197,25 @@ public final class PatternChecker implements AutoCloseable {
   }
 
   /** Startup: every supplier, buyer and awarded process into the populations, one query each. */
-  private void loadAll(Connection c) throws Exception {
+  private void loadAll(Connection c, Since since) throws Exception {
     Set<String> suppliers = new TreeSet<>();
     try (PreparedStatement q = c.prepareStatement("SELECT DISTINCT supplier FROM xp_bid UNION SELECT DISTINCT supplier"
         + " FROM xp_contract UNION SELECT DISTINCT award_supplier FROM xp_project WHERE award_supplier IS NOT NULL");
         ResultSet rs = q.executeQuery()) {
       while (rs.next()) suppliers.add(rs.getString(1));
     }
-    for (String s : suppliers) population.supplier(s, supplierFigures(c, s, prefixLength()));
+    for (String s : suppliers) population.supplier(s, supplierFigures(c, s, prefixLength(), since));
     List<String> buyers = new ArrayList<>();
     try (PreparedStatement q = c.prepareStatement("SELECT DISTINCT buyer FROM xp_project"); ResultSet rs = q.executeQuery()) {
       while (rs.next()) buyers.add(rs.getString(1));
     }
-    for (String b : buyers) population.buyer(b, buyerFigures(c, b));
+    for (String b : buyers) population.buyer(b, buyerFigures(c, b, since.xp07()));
     List<String> processes = new ArrayList<>();
     try (PreparedStatement q = c.prepareStatement("SELECT project_id FROM xp_project WHERE award_supplier IS NOT NULL AND NOT cancelled");
         ResultSet rs = q.executeQuery()) {
       while (rs.next()) processes.add(rs.getString(1));
     }
-    for (String p : processes) population.process(p, processFigures(c, p));
+    for (String p : processes) population.process(p, processFigures(c, p, since.xp05()));
     log.info("Pattern populations loaded: {} suppliers, {} buyers, {} awarded processes", suppliers.size(), buyers.size(),
         processes.size());
   }
@@ -198,10 +229,10 @@ public final class PatternChecker implements AutoCloseable {
     return owners;
   }
 
-  static SupplierFigures supplierFigures(Connection c, String supplier, int prefixLen) throws Exception {
+  static SupplierFigures supplierFigures(Connection c, String supplier, int prefixLen, Since since) throws Exception {
     int bidProcesses = 0, wins = 0, submitted = 0, disqualified = 0;
     try (PreparedStatement q = c.prepareStatement(
-        "SELECT b.bids, b.disqualified, p.award_supplier FROM xp_bid b JOIN xp_project p ON p.project_id = b.project_id"
+        "SELECT b.bids, b.disqualified, p.award_supplier, p.award_at, b.received_at FROM xp_bid b JOIN xp_project p ON p.project_id = b.project_id"
             + " WHERE b.supplier = ? AND NOT p.cancelled")) {
       q.setString(1, supplier);
       try (ResultSet rs = q.executeQuery()) {
@@ -209,9 +240,12 @@ public final class PatternChecker implements AutoCloseable {
           int bids = rs.getInt(1);
           boolean disq = rs.getBoolean(2);
           String winner = rs.getString(3);
-          submitted += bids;
-          if (disq) disqualified += bids;
-          if (!disq && winner != null) {
+          java.sql.Timestamp awardAt = rs.getTimestamp(4);
+          if (!rs.getTimestamp(5).toInstant().isBefore(since.xp07())) {
+            submitted += bids;
+            if (disq) disqualified += bids;
+          }
+          if (!disq && winner != null && awardAt != null && !awardAt.toInstant().isBefore(since.xp04())) {
             bidProcesses++;
             if (winner.equals(supplier)) wins++;
           }
@@ -221,13 +255,14 @@ public final class PatternChecker implements AutoCloseable {
     Set<String> projects = new HashSet<>();
     Set<String> prefixes = new HashSet<>();
     try (PreparedStatement q = c.prepareStatement(
-        "SELECT project_id, category FROM xp_project WHERE award_supplier = ? AND NOT cancelled UNION"
-            + " SELECT p.project_id, p.category FROM xp_contract k JOIN xp_project p ON p.project_id = k.project_id"
+        "SELECT project_id, category, award_at FROM xp_project WHERE award_supplier = ? AND NOT cancelled UNION"
+            + " SELECT p.project_id, p.category, k.signed_at FROM xp_contract k JOIN xp_project p ON p.project_id = k.project_id"
             + " WHERE k.supplier = ? AND NOT p.cancelled")) {
       q.setString(1, supplier);
       q.setString(2, supplier);
       try (ResultSet rs = q.executeQuery()) {
         while (rs.next()) {
+          if (rs.getTimestamp(3).toInstant().isBefore(since.xp06())) continue;
           projects.add(rs.getString(1));
           String cat = rs.getString(2);
           prefixes.add(cat.length() <= prefixLen ? cat : cat.substring(0, prefixLen));
@@ -237,11 +272,13 @@ public final class PatternChecker implements AutoCloseable {
     return new SupplierFigures(bidProcesses, wins, submitted, disqualified, projects.size(), prefixes.size());
   }
 
-  static BuyerFigures buyerFigures(Connection c, String buyer) throws Exception {
+  static BuyerFigures buyerFigures(Connection c, String buyer, java.time.Instant since) throws Exception {
     try (PreparedStatement q = c.prepareStatement(
         "SELECT COALESCE(SUM(b.bids), 0), COALESCE(SUM(CASE WHEN b.disqualified THEN b.bids ELSE 0 END), 0)"
-            + " FROM xp_bid b JOIN xp_project p ON p.project_id = b.project_id WHERE p.buyer = ? AND NOT p.cancelled")) {
+            + " FROM xp_bid b JOIN xp_project p ON p.project_id = b.project_id WHERE p.buyer = ? AND NOT p.cancelled"
+            + " AND b.received_at >= ?")) {
       q.setString(1, buyer);
+      q.setTimestamp(2, java.sql.Timestamp.from(since));
       try (ResultSet rs = q.executeQuery()) {
         rs.next();
         return new BuyerFigures(rs.getInt(1), rs.getInt(2));
@@ -250,12 +287,13 @@ public final class PatternChecker implements AutoCloseable {
   }
 
   /** R024/R058: the winner's lowest valid bid and the lowest valid bid of anyone else. */
-  static ProcessFigures processFigures(Connection c, String projectId) throws Exception {
+  static ProcessFigures processFigures(Connection c, String projectId, java.time.Instant since) throws Exception {
     String buyer, winner;
-    try (PreparedStatement q = c.prepareStatement("SELECT buyer, award_supplier, cancelled FROM xp_project WHERE project_id = ?")) {
+    try (PreparedStatement q = c.prepareStatement("SELECT buyer, award_supplier, cancelled, award_at FROM xp_project WHERE project_id = ?")) {
       q.setString(1, projectId);
       try (ResultSet rs = q.executeQuery()) {
         if (!rs.next() || rs.getBoolean(3) || rs.getString(2) == null) return null;
+        if (rs.getTimestamp(4) == null || rs.getTimestamp(4).toInstant().isBefore(since)) return null;
         buyer = rs.getString(1);
         winner = rs.getString(2);
       }

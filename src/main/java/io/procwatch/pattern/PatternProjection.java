@@ -122,19 +122,23 @@ public final class PatternProjection {
     } else if (data instanceof Fact.BidReceived b) {
       int n = exec(conn, "UPDATE xp_bid SET bids = bids + 1, amount = CASE WHEN amount > ? THEN ? ELSE amount END"
           + " WHERE project_id = ? AND supplier = ?", b.amount(), b.amount(), p, b.supplier());
-      if (n == 0) exec(conn, "INSERT INTO xp_bid (project_id, supplier, amount, bids) VALUES (?, ?, ?, 1)", p, b.supplier(), b.amount());
+      if (n == 0) {
+        exec(conn, "INSERT INTO xp_bid (project_id, supplier, amount, bids, received_at) VALUES (?, ?, ?, 1, ?)", p, b.supplier(),
+            b.amount(), fact.occurredAt());
+      }
       markProcess(dirty, p, buyer, b.supplier());
     } else if (data instanceof Fact.BidDisqualified d) {
       exec(conn, "UPDATE xp_bid SET disqualified = TRUE WHERE project_id = ? AND supplier = ?", p, d.supplier());
       markProcess(dirty, p, buyer, d.supplier());
     } else if (data instanceof Fact.AwardPublished a) {
       markAll(conn, p, buyer, dirty);
-      exec(conn, "UPDATE xp_project SET award_supplier = ?, award_amount = ? WHERE project_id = ?", a.supplier(), a.amount(), p);
+      exec(conn, "UPDATE xp_project SET award_supplier = ?, award_amount = ?, award_at = ? WHERE project_id = ?", a.supplier(),
+          a.amount(), fact.occurredAt(), p);
       markProcess(dirty, p, buyer, a.supplier());
     } else if (data instanceof Fact.ProcurementFailed) {
       // a re-tender: the failed round's award no longer stands (its bids stay counted as submitted)
       markAll(conn, p, buyer, dirty);
-      exec(conn, "UPDATE xp_project SET award_supplier = NULL, award_amount = NULL WHERE project_id = ?", p);
+      exec(conn, "UPDATE xp_project SET award_supplier = NULL, award_amount = NULL, award_at = NULL WHERE project_id = ?", p);
     } else if (data instanceof Fact.ContractSigned c) {
       int n = exec(conn, "UPDATE xp_contract SET supplier = ?, amount = ?, signed_at = ? WHERE project_id = ? AND contract_id = ?",
           c.supplier(), c.amount(), fact.occurredAt(), p, c.contractId());

@@ -139,7 +139,7 @@ public final class PatternRoutes {
       if (bidRows + contractRows + awardRows == 0) {
         return new ApiError(404, "NOT_FOUND", "no supplier " + supplier, "supplierId").response();
       }
-      PopulationRules.SupplierFigures f = PatternChecker.supplierFigures(c, supplier, Integer.MAX_VALUE);
+      PopulationRules.SupplierFigures f = PatternChecker.supplierFigures(c, supplier, Integer.MAX_VALUE, PatternChecker.Since.ALL);
       Map<String, Object> bids = new LinkedHashMap<>();
       bids.put("submitted", f.submittedBids());
       bids.put("disqualified", f.disqualifiedBids());

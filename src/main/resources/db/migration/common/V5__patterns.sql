@@ -11,6 +11,7 @@ CREATE TABLE xp_project (
   cancelled      BOOLEAN       NOT NULL DEFAULT FALSE,
   award_supplier VARCHAR(256),
   award_amount   NUMERIC(18, 2),
+  award_at       TIMESTAMP WITH TIME ZONE,
   last_seq       BIGINT        NOT NULL
 );
 CREATE INDEX xp_project_buyer_idx ON xp_project (buyer);
@@ -33,6 +34,7 @@ CREATE TABLE xp_bid (
   amount       NUMERIC(18, 2) NOT NULL,
   bids         INTEGER        NOT NULL,
   disqualified BOOLEAN        NOT NULL DEFAULT FALSE,
+  received_at  TIMESTAMP WITH TIME ZONE NOT NULL,
   PRIMARY KEY (project_id, supplier)
 );
 CREATE INDEX xp_bid_supplier_idx ON xp_bid (supplier);

@@ -49,6 +49,13 @@ class PatternPostgresTest {
         assertThat(xp01.get("sequence").asLong()).isPositive();
         JsonNode xp03 = awaitOpen(s, "XP03", 1).get(0);
         assertThat(xp03.get("supplier").asText()).isEqualTo("S2");
+        // a supervisor acknowledges it like any alert: the route finds its owner (the buyer) from the id
+        assertThat(xp03.get("id").asText()).startsWith("buyer@XB~");
+        var ack = s.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(s.baseUrl() + "/api/v1/alerts/"
+                + xp03.get("id").asText() + "/ack")).header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"by\":\"wang.fang\",\"note\":\"asking the unit\"}")).build());
+        assertThat(ack.statusCode()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(ack.body()).get("alert").get("status").asText()).isEqualTo("ACKNOWLEDGED");
 
         // the buyer view: spend by category and supplier, concentration, the open XP alerts
         JsonNode buyer = Json.mapper().readTree(s.get("/api/v1/buyers/XB?fiscalYear=2026").body());
