@@ -98,7 +98,7 @@ class PatternPostgresTest {
         assertThat(st.executeUpdate("DELETE FROM pekko_projection_offset_store WHERE projection_name = 'patterns'")).isPositive();
       }
       try (TestService s = TestService.start(db.url(), Postgres.USER, Postgres.PASSWORD, Clock.systemUTC(), Map.of())) {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        Awaitility.await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
             assertThat(offsets(db)).isGreaterThanOrEqualTo(1));
         awaitSettled(db);
         assertThat(figures(db)).isEqualTo(figures);
@@ -128,7 +128,7 @@ class PatternPostgresTest {
 
   private static List<JsonNode> awaitOpen(TestService s, String rule, int n) {
     List<JsonNode> out = new ArrayList<>();
-    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+    Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
       out.clear();
       JsonNode page = Json.mapper().readTree(s.get("/api/v1/alerts?status=OPEN&rule=" + rule).body());
       page.get("items").forEach(out::add);
@@ -139,14 +139,14 @@ class PatternPostgresTest {
 
   /** Nothing left to project or check. */
   private static void awaitSettled(Postgres.FreshDatabase db) {
-    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+    Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
       assertThat(query(db, "SELECT COUNT(*) FROM xp_dirty")).isEqualTo("0;");
       assertThat(query(db, "SELECT COUNT(*) FROM event_tag t WHERE t.tag LIKE 'project-%' AND t.event_id > COALESCE("
           + "(SELECT CAST(o.current_offset AS BIGINT) FROM pekko_projection_offset_store o"
           + " WHERE o.projection_name = 'patterns' AND o.projection_key = t.tag), 0)")).isEqualTo("0;");
     });
     // and the alert projection has numbered everything the owners persisted
-    Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+    Awaitility.await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(
         query(db, "SELECT COUNT(*) FROM event_tag t WHERE t.tag = 'alerts' AND t.event_id > (SELECT CAST(current_offset AS BIGINT)"
             + " FROM pekko_projection_offset_store WHERE projection_name = 'alerts')")).isEqualTo("0;"));
   }
