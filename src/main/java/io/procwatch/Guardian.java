@@ -19,6 +19,12 @@ import io.procwatch.infra.Settings;
 import io.procwatch.metrics.Metrics;
 import io.procwatch.metrics.MetricsRoutes;
 import io.procwatch.metrics.ReadSideGauges;
+import io.procwatch.pattern.BuyerRules;
+import io.procwatch.pattern.PatternChecker;
+import io.procwatch.pattern.PatternOwner;
+import io.procwatch.pattern.PatternProjection;
+import io.procwatch.pattern.PatternRoutes;
+import io.procwatch.pattern.PatternSettings;
 import io.procwatch.project.IngestRoutes;
 import io.procwatch.project.Judge;
 import io.procwatch.project.ProcurementProject;
@@ -76,6 +82,7 @@ public final class Guardian {
       // The safety net: numbers what the sequencer did not; both publish through the sequencer, in sequence order.
       AlertProjection.init(system, db, alertSequencer.projectionCommitted());
       ctx.spawn(alertMetrics(metrics), "alert-metrics");
+      startPatterns(system, settings, db, clock, rules);
       new ReadSideGauges(system, metrics, db, clock, blocking, settings.projection().tagCount())
           .start(settings.metrics().refreshInterval());
       DeadlineWatch.init(system, db, clock, blocking, settings.deadlines().pollInterval(), settings.deadlines().lookAhead());
@@ -87,6 +94,21 @@ public final class Guardian {
           routes(system, settings, db, clock, blocking, rules, metrics, feed, auth));
       return Behaviors.empty();
     });
+  }
+
+  /** Cross-project patterns (XP01–XP07): aggregate owners always (their alerts stay answerable), the rest if enabled. */
+  static void startPatterns(org.apache.pekko.actor.typed.ActorSystem<?> system, Settings settings, Database db, Clock clock,
+      RuleEngine rules) {
+    PatternOwner.init(system, clock, rules::info);
+    PatternSettings patterns = PatternSettings.from(system.settings().config());
+    if (!patterns.enabled()) return;
+    PatternChecker checker = new PatternChecker(system, db, rules.context().catalogue(),
+        new BuyerRules(rules.context().catalogue(), rules.context().thresholds().active()), settings.http().askTimeout(),
+        clock, patterns.reloadInterval());
+    PatternProjection.init(system, db, settings.projection().tagCount(), checker::poke);
+    checker.start(patterns.checkInterval());
+    org.apache.pekko.actor.CoordinatedShutdown.get(system).addJvmShutdownHook(checker::close);
+    system.getWhenTerminated().thenRun(checker::close);
   }
 
   /** Counts alert changes from the same in-process publication the live feed reads. */
@@ -108,6 +130,7 @@ public final class Guardian {
     AlertRoutes alerts = new AlertRoutes(system, settings, new AlertStore(db, blocking));
     RuleRoutes ruleRoutes = new RuleRoutes(rules);
     AuditRoutes audit = new AuditRoutes(db, blocking);
+    PatternRoutes patterns = new PatternRoutes(db, blocking, clock);
     Route metricsRoute = new MetricsRoutes(metrics).route();
     // Health is always open; /metrics unless procwatch.auth.metrics-public = false; everything else needs a token.
     return concat(
@@ -122,6 +145,7 @@ public final class Guardian {
                 feed.ticketRoute(p, auth),
                 alerts.route(p),
                 ruleRoutes.route(p),
+                patterns.route(p),
                 audit.route(p)))))));
   }
 }

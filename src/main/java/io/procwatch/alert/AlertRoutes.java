@@ -140,10 +140,17 @@ public final class AlertRoutes {
     if (cut <= 0) return done(notFound(alertId));
     String projectId = alertId.substring(0, cut);
     String finalNote = note;
-    return sharding.entityRefFor(ProcurementProject.ENTITY_TYPE_KEY, projectId)
-        .<ProcurementProject.AlertReply>ask(replyTo -> resolve
-            ? new ProcurementProject.Resolve(alertId, by, finalNote, replyTo)
-            : new ProcurementProject.Acknowledge(alertId, by, finalNote, replyTo), settings.http().askTimeout())
+    // An aggregate's alert (a buyer's or supplier's, "<kind>@<id>~n") is owned by its PatternOwner.
+    java.util.concurrent.CompletionStage<ProcurementProject.AlertReply> asked = io.procwatch.pattern.PatternOwner.owns(alertId)
+        ? sharding.entityRefFor(io.procwatch.pattern.PatternOwner.ENTITY_TYPE_KEY, projectId)
+            .<ProcurementProject.AlertReply>ask(replyTo -> resolve
+                ? new io.procwatch.pattern.PatternOwner.Resolve(alertId, by, finalNote, replyTo)
+                : new io.procwatch.pattern.PatternOwner.Acknowledge(alertId, by, finalNote, replyTo), settings.http().askTimeout())
+        : sharding.entityRefFor(ProcurementProject.ENTITY_TYPE_KEY, projectId)
+            .<ProcurementProject.AlertReply>ask(replyTo -> resolve
+                ? new ProcurementProject.Resolve(alertId, by, finalNote, replyTo)
+                : new ProcurementProject.Acknowledge(alertId, by, finalNote, replyTo), settings.http().askTimeout());
+    return asked
         .thenApply(reply -> {
           if ("NOT_FOUND".equals(reply.error())) return notFound(alertId);
           if (reply.error() != null) return new ApiError(409, reply.error(), reply.message(), null).response();

@@ -117,6 +117,7 @@ public final class Generator {
     List<Map<String, Object>> items;
     String irregular; // a SINGLE_PROJECT_CODES entry, or null
     boolean planted;  // part of a planted cross-project case
+    boolean concentration; // part of the planted XP02 case: its supplier is meant to dominate
   }
 
   public Generator(Options options, WorkCalendar calendar) {
@@ -341,6 +342,7 @@ public final class Generator {
       p.method = "E_MALL";
       p.supplier = supplier;
       p.planted = true;
+      p.concentration = true;
       plans.add(p);
       ids.add(p.id);
     }
@@ -348,33 +350,50 @@ public final class Generator {
         ids, buyerId(buyer), suppliers.get(supplier).id()));
   }
 
-  /** No clean supplier above {@link #CONCENTRATION_CAP} of a buyer's year over 5+ contracts (XP02 stays quiet). */
+  /**
+   * No clean supplier above {@link #CONCENTRATION_CAP} of a buyer's year where XP02 could speak (5+ contracts
+   * in the year, or 4+ of the supplier's): XP02 stays quiet. An ordinary purchase moves to another supplier; a
+   * dominant government project (one large tender in a small unit's year) becomes a head-office project.
+   */
   private void spreadConcentration(List<Plan> plans) {
-    Map<String, List<Plan>> byBuyerYear = new LinkedHashMap<>();
-    for (Plan p : plans) byBuyerYear.computeIfAbsent(p.buyer + "|" + p.fiscalYear, k -> new ArrayList<>()).add(p);
-    for (List<Plan> group : byBuyerYear.values()) {
-      for (int round = 0; round < 50; round++) {
-        double total = 0;
-        Map<Integer, Double> amount = new HashMap<>();
-        Map<Integer, Integer> count = new HashMap<>();
-        for (Plan p : group) {
-          total += p.contract.doubleValue();
-          amount.merge(p.supplier, p.contract.doubleValue(), Double::sum);
-          count.merge(p.supplier, 1, Integer::sum);
-        }
-        Integer worst = null;
-        for (var e : amount.entrySet()) {
-          boolean plantedOne = group.stream().anyMatch(p -> p.planted && p.supplier == e.getKey());
-          if (!plantedOne && e.getValue() > CONCENTRATION_CAP * total && count.get(e.getKey()) >= 4) worst = e.getKey();
-        }
-        if (worst == null) break;
-        for (Plan p : group) {
-          if (p.supplier == worst && !p.government && !p.planted) {
-            p.supplier = random.nextInt(suppliers.size());
-            break;
+    for (int pass = 0; pass < 5; pass++) {
+      boolean movedBuyer = false;
+      Map<String, List<Plan>> byBuyerYear = new LinkedHashMap<>();
+      for (Plan p : plans) byBuyerYear.computeIfAbsent(p.buyer + "|" + p.fiscalYear, k -> new ArrayList<>()).add(p);
+      for (List<Plan> group : byBuyerYear.values()) {
+        for (int round = 0; round < 50; round++) {
+          double total = 0;
+          Map<Integer, Double> amount = new HashMap<>();
+          Map<Integer, Integer> count = new HashMap<>();
+          for (Plan p : group) {
+            total += p.contract.doubleValue();
+            amount.merge(p.supplier, p.contract.doubleValue(), Double::sum);
+            count.merge(p.supplier, 1, Integer::sum);
           }
+          Integer worst = null;
+          for (var e : amount.entrySet()) {
+            boolean plantedOne = group.stream().anyMatch(p -> p.concentration && p.supplier == e.getKey());
+            boolean judged = count.get(e.getKey()) >= 4 || group.size() >= 5;
+            if (!plantedOne && judged && e.getValue() > CONCENTRATION_CAP * total) worst = e.getKey();
+          }
+          if (worst == null) break;
+          int w = worst;
+          // a split purchase's supplier may move too: XP01 is about the sum, not who supplied it
+          Plan ordinary = group.stream().filter(p -> p.supplier == w && !p.government && !p.concentration)
+              .findFirst().orElse(null);
+          if (ordinary != null) {
+            ordinary.supplier = random.nextInt(suppliers.size());
+            continue;
+          }
+          Plan tender = group.stream().filter(p -> p.supplier == w && p.government && p.buyer != 0)
+              .findFirst().orElse(null);
+          if (tender == null) break;
+          tender.buyer = 0;
+          group.remove(tender);
+          movedBuyer = true;
         }
       }
+      if (!movedBuyer) break;
     }
   }
 

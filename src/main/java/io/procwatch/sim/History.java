@@ -62,6 +62,20 @@ public record History(List<Event> events, List<Planted> planted, int governmentP
     return out;
   }
 
+  /** The buyers of the registered projects (the owners of the cross-project alerts), in order of appearance. */
+  public Set<String> buyers() {
+    Set<String> out = new LinkedHashSet<>();
+    for (Event e : events) {
+      if (!e.type().equals("ProjectRegistered")) continue;
+      try {
+        out.add(io.procwatch.infra.Json.mapper().readTree(e.json()).path("data").path("buyer").asText());
+      } catch (java.io.IOException ex) {
+        throw new java.io.UncheckedIOException(ex);
+      }
+    }
+    return out;
+  }
+
   /** Planted irregularities counted by rule code. */
   public Map<String, Integer> plantedByCode() {
     Map<String, Integer> out = new TreeMap<>();

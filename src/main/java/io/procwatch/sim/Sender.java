@@ -305,13 +305,18 @@ public final class Sender {
    * Counts the service's alerts by rule for the given projects, once the alert read side has settled (the same
    * count twice in a row, a second apart, at most {@code settle}).
    */
-  public Map<String, Long> alertsByRule(Set<String> projectIds, Duration settle) throws InterruptedException {
+  /**
+   * Alerts by rule on the given projects, and the cross-project alerts (no project) of the given buyers,
+   * once the counts stop changing or {@code settle} has passed.
+   */
+  public Map<String, Long> alertsByRule(Set<String> projectIds, Set<String> buyers, Duration settle)
+      throws InterruptedException {
     Map<String, Long> last = null;
     long deadline = System.nanoTime() + settle.toNanos();
     while (true) {
       Map<String, Long> now;
       try {
-        now = countAlerts(projectIds);
+        now = countAlerts(projectIds, buyers);
       } catch (IOException e) {
         return Map.of();
       }
@@ -324,7 +329,7 @@ public final class Sender {
     }
   }
 
-  private Map<String, Long> countAlerts(Set<String> projectIds) throws IOException, InterruptedException {
+  private Map<String, Long> countAlerts(Set<String> projectIds, Set<String> buyers) throws IOException, InterruptedException {
     Map<String, Long> out = new TreeMap<>();
     String after = null;
     while (true) {
@@ -336,7 +341,9 @@ public final class Sender {
       JsonNode page = Json.mapper().readTree(r.body());
       JsonNode items = page.path("items");
       for (JsonNode a : items) {
-        if (projectIds.contains(a.path("projectId").asText())) out.merge(a.path("rule").asText(), 1L, Long::sum);
+        boolean ours = a.hasNonNull("projectId") ? projectIds.contains(a.path("projectId").asText())
+            : buyers.contains(a.path("buyer").asText());
+        if (ours) out.merge(a.path("rule").asText(), 1L, Long::sum);
       }
       JsonNode next = page.path("next");
       if (items.isEmpty() || next.isMissingNode() || next.isNull()) return out;

@@ -122,7 +122,7 @@ public final class SimulateCommand implements Callable<Integer> {
     Sender sender = new Sender(new Sender.Options(url, token, batch, rate, pace, Clock.systemUTC(), quiet ? null : err));
     Sender.Summary summary = sender.send(events);
     Duration wait = Duration.parse("PT" + settle.toUpperCase());
-    if (!wait.isZero()) sender.alertsByRule(history.projectIds(), wait);
+    if (!wait.isZero()) sender.alertsByRule(history.projectIds(), history.buyers(), wait);
     System.out.print(summary.format());
     System.out.println("planted by rule  " + history.plantedByCode());
     return summary.failed() ? 1 : 0;
