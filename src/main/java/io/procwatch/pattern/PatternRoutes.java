@@ -51,7 +51,7 @@ public final class PatternRoutes {
   public Route route(Principal principal) {
     return concat(
         pathPrefix("buyers", () -> path(PathMatchers.segment(), id -> get(() ->
-            Access.requireRole(principal, Access.READERS, () -> Access.requireBuyer(principal, id, () ->
+            Access.requireRole(principal, Access.READERS, () -> !principal.mayRead(id) ? complete(unknownBuyer(id)) : (
             parameterOptional("fiscalYear", fy -> {
               int year = clock.instant().atZone(BuyerRules.SHANGHAI).getYear();
               if (fy.isPresent() && !fy.get().isBlank()) {
@@ -73,6 +73,11 @@ public final class PatternRoutes {
                 completeWithFuture(async(() -> supplier(id, principal))))))));
   }
 
+  /** A buyer outside the caller's scope gets exactly this answer too, so that ids cannot be probed. */
+  private static HttpResponse unknownBuyer(String buyer) {
+    return new ApiError(404, "NOT_FOUND", "no buyer " + buyer, "buyerId").response();
+  }
+
   private interface Query {
     HttpResponse run() throws Exception;
   }
@@ -90,7 +95,7 @@ public final class PatternRoutes {
   HttpResponse buyer(String buyer, int fiscalYear) throws Exception {
     try (Connection c = db.dataSource().getConnection()) {
       long projects = count(c, "SELECT COUNT(*) FROM xp_project WHERE buyer = ?", buyer);
-      if (projects == 0) return new ApiError(404, "NOT_FOUND", "no buyer " + buyer, "buyerId").response();
+      if (projects == 0) return unknownBuyer(buyer);
       BigDecimal total = BigDecimal.ZERO;
       int contracts = 0;
       Map<String, Map<String, Object>> byCategory = new LinkedHashMap<>();

@@ -56,6 +56,8 @@ class AccessControlTest {
         new String[] {"GET", "/api/v1/alerts/stream", null},
         new String[] {"POST", "/api/v1/alerts/stream/ticket", null},
         new String[] {"GET", "/api/v1/rules", null},
+        new String[] {"GET", "/api/v1/buyers/B-A", null},
+        new String[] {"GET", "/api/v1/suppliers/S-SHARED", null},
         new String[] {"GET", "/api/v1/audit", null});
   }
 
@@ -166,6 +168,37 @@ class AccessControlTest {
       }
       assertThat(end.path("sequence").asLong()).isPositive();
     }
+  }
+
+  @Test
+  void buyerAndSupplierViewsShowASupervisorOnlyItsBuyers() {
+    // ids below PA-9: another test pages the listing after it
+    s.contractedPurchase("PA-0S", "B-A", "S-SHARED", "1000.00", s.token("platform"));
+    s.contractedPurchase("PB-0S", "B-B", "S-SHARED", "3000.00", s.token("platform"));
+    String a = s.token("sup-a");
+    // the pattern projection runs behind ingest
+    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+        json(s.get("/api/v1/suppliers/S-SHARED", s.token("admin"))).path("wins").path("contracts").asInt() == 2);
+
+    assertThat(s.get("/api/v1/buyers/B-A", a).statusCode()).isEqualTo(200);
+    // outside the scope: the same answer as a buyer that does not exist
+    assertThat(assertError(s.get("/api/v1/buyers/B-B", a), 404, "NOT_FOUND", "buyerId").toString())
+        .isEqualTo(assertError(s.get("/api/v1/buyers/B-NONE", s.token("admin")), 404, "NOT_FOUND", "buyerId")
+            .toString().replace("B-NONE", "B-B"));
+    assertThat(s.get("/api/v1/buyers/B-B", s.token("sup-b")).statusCode()).isEqualTo(200);
+
+    JsonNode scoped = json(s.get("/api/v1/suppliers/S-SHARED", a));
+    assertThat(scoped.get("wins").get("contracts").asInt()).isEqualTo(1);
+    assertThat(scoped.get("wins").get("contractedAmount").decimalValue()).isEqualByComparingTo("1000.00");
+    assertThat(scoped.get("buyers")).extracting(b -> b.get("buyer").asText()).containsExactly("B-A");
+    JsonNode all = json(s.get("/api/v1/suppliers/S-SHARED", s.token("sup-all")));
+    assertThat(all.get("wins").get("contractedAmount").decimalValue()).isEqualByComparingTo("4000.00");
+    assertThat(all.get("buyers")).extracting(b -> b.get("buyer").asText()).containsExactly("B-A", "B-B");
+    // a supplier that only worked for buyer B does not exist for A's supervisor
+    s.contractedPurchase("PB-0T", "B-B", "S-ONLY-B", "500.00", s.token("platform"));
+    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+        s.get("/api/v1/suppliers/S-ONLY-B", s.token("admin")).statusCode() == 200);
+    assertError(s.get("/api/v1/suppliers/S-ONLY-B", a), 404, "NOT_FOUND", "supplierId");
   }
 
   @Test

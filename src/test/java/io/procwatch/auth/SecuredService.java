@@ -91,6 +91,21 @@ final class SecuredService implements AutoCloseable {
     return items.get(0).get("id").asText();
   }
 
+  /** A self purchase of {@code buyer} contracted with {@code supplier}: a row of the buyer and supplier views. */
+  void contractedPurchase(String projectId, String buyer, String supplier, String amount, String ingestToken) {
+    HttpResponse<String> r = call("POST", "/api/v1/events", ingestToken, String.join("\n",
+        event(projectId + "-1", projectId, "ProjectRegistered", "2026-03-02T09:00:00+08:00",
+            "{\"buyer\":\"" + buyer + "\",\"title\":\"纸张\",\"category\":\"A05040101\",\"categoryKind\":\"GOODS\",\"budget\":"
+                + amount + ",\"fiscalYear\":2026}"),
+        event(projectId + "-2", projectId, "RequirementApproved", "2026-03-03T09:30:00+08:00", null),
+        event(projectId + "-3", projectId, "MethodApproved", "2026-03-04T10:00:00+08:00",
+            "{\"method\":\"SELF_PURCHASE\",\"approvalRef\":\"CZ-" + projectId + "\"}"),
+        event(projectId + "-4", projectId, "ContractSigned", "2026-03-05T15:00:00+08:00",
+            "{\"contractId\":\"HT-" + projectId + "\",\"supplier\":\"" + supplier + "\",\"amount\":" + amount + "}")));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.body().lines()).allSatisfy(l -> assertThat(l).contains("\"status\":202"));
+  }
+
   /** Every line the service logged so far, formatted as the log shows it. */
   List<String> logLines() {
     return log.list.stream().map(e -> e.getFormattedMessage()
