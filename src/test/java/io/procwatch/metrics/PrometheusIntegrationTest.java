@@ -86,12 +86,16 @@ class PrometheusIntegrationTest {
       Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
           .ignoreExceptions().until(() -> get(api + "/-/ready").statusCode() == 200);
 
+      // The GC pause meters appear with the first collection (the service runs in this JVM): ask for one
+      // rather than hope a collection happens to fall inside the window.
+      System.gc();
       MetricsScenario.run(s, clock);
       // The last change of the scenario (the resolution) is scraped, and a few more samples follow it,
       // so that every rate window holds at least two samples of every series.
       Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
           .until(() -> samples(api, "count_over_time(procwatch_alerts_resolved_total[1m])") >= 4
-              && samples(api, "count_over_time(procwatch_projects{stage=\"CONTRACT_SIGNED\",buyer=\"500102\"}[1m])") >= 3);
+              && samples(api, "count_over_time(procwatch_projects{stage=\"CONTRACT_SIGNED\",buyer=\"500102\"}[1m])") >= 3
+              && samples(api, "count_over_time(procwatch_jvm_gc_pause_seconds_sum[1m])") >= 3);
 
       List<String> failures = new ArrayList<>();
       List<Dashboards.Query> queries = Dashboards.queries();
