@@ -44,6 +44,11 @@ public final class CrossProjectBench {
     int concurrency = Integer.parseInt(o.getOrDefault("concurrency", "4"));
     boolean patterns = Boolean.parseBoolean(o.getOrDefault("patterns", "true"));
 
+    // --ndjson FILE: a history written by `procwatch simulate --out` (each project's events together), sent
+    // $projects-per-batch projects a request; without it, the synthetic load of project(...)
+    List<String> simulated = o.containsKey("ndjson") ? batches(java.nio.file.Path.of(o.get("ndjson")), perBatch) : null;
+    int units = simulated != null ? simulated.size() : projects;
+    int step = simulated != null ? 1 : perBatch;
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     AtomicInteger next = new AtomicInteger();
@@ -54,11 +59,16 @@ public final class CrossProjectBench {
     for (int w = 0; w < concurrency; w++) {
       running.add(pool.submit(() -> {
         while (true) {
-          int from = next.getAndAdd(perBatch);
-          if (from >= projects) return null;
+          int from = next.getAndAdd(step);
+          if (from >= units) return null;
           StringBuilder body = new StringBuilder();
           int lines = 0;
-          for (int p = from; p < Math.min(projects, from + perBatch); p++) lines += project(body, p, buyers, suppliers);
+          if (simulated != null) {
+            body.append(simulated.get(from));
+            lines = (int) simulated.get(from).lines().count();
+          } else {
+            for (int p = from; p < Math.min(projects, from + perBatch); p++) lines += project(body, p, buyers, suppliers);
+          }
           HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/events"))
               .timeout(Duration.ofSeconds(300)).header("Content-Type", "application/x-ndjson")
               .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build(),
@@ -99,6 +109,33 @@ public final class CrossProjectBench {
         System.out.println(b);
       }
     }
+  }
+
+  private static final java.util.regex.Pattern PROJECT_ID = java.util.regex.Pattern.compile("\"projectId\":\"([^\"]+)\"");
+
+  /** The lines of {@code file} as NDJSON bodies of {@code perBatch} projects each (a project's lines are consecutive). */
+  static List<String> batches(java.nio.file.Path file, int perBatch) throws java.io.IOException {
+    List<String> out = new ArrayList<>();
+    StringBuilder body = new StringBuilder();
+    String last = null;
+    int inBody = 0;
+    for (String line : java.nio.file.Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      if (line.isBlank()) continue;
+      java.util.regex.Matcher m = PROJECT_ID.matcher(line);
+      String project = m.find() ? m.group(1) : "";
+      if (!project.equals(last)) {
+        if (inBody == perBatch) {
+          out.add(body.toString());
+          body.setLength(0);
+          inBody = 0;
+        }
+        inBody++;
+        last = project;
+      }
+      body.append(line).append('\n');
+    }
+    if (body.length() > 0) out.add(body.toString());
+    return out;
   }
 
   /** Journal rows of the project tags beyond the patterns projection's offsets. */
