@@ -103,7 +103,10 @@ class ServeDefaultsTest {
         "--file", file.toString());
     String token = out.lines().map(String::strip).filter(l -> l.startsWith(Authenticator.PREFIX)).findFirst().orElseThrow();
     String stored = Files.readString(file);
-    assertThat(stored).doesNotContain(token).doesNotContain(token.substring(token.lastIndexOf('_') + 1))
+    // pwt_<id>_<secret>: the id is hex, the secret base64url (which may itself contain '_')
+    String secret = token.substring(token.indexOf('_', Authenticator.PREFIX.length()) + 1);
+    assertThat(secret).hasSizeGreaterThanOrEqualTo(40);
+    assertThat(stored).doesNotContain(token).doesNotContain(secret)
         .contains("pbkdf2-sha256$600000$").contains("name = \"wang.fang\"");
     // a second token appends to the same file
     String out2 = run("token", "--name", "platform", "--role", "ingest", "--file", file.toString());

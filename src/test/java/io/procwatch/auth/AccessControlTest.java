@@ -259,7 +259,9 @@ class AccessControlTest {
     assertThat(lines).anyMatch(l -> l.contains("Rejected a bearer token")); // the log was captured
     assertThat(lines).anyMatch(l -> l.contains("(sup-b) connected"));
     for (String token : s.tokens.values()) {
-      String secret = token.substring(token.lastIndexOf('_') + 1);
+      // pwt_<id>_<secret>: the id is hex, the secret base64url (which may itself contain '_')
+      String secret = token.substring(token.indexOf('_', Authenticator.PREFIX.length()) + 1);
+      assertThat(secret).hasSizeGreaterThanOrEqualTo(40);
       assertThat(lines).noneMatch(l -> l.contains(secret));
     }
   }
