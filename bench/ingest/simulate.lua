@@ -8,8 +8,8 @@
 -- lines together, in business-time order) and keeps every <threads>-th project, so the threads' shares are
 -- disjoint. request() sends the next event of a project that has no request in flight, taking a new project
 -- only when none is waiting, so about as many projects are active as the thread has connections; response()
--- frees the project named in the answer ("projectId" of a 202; the eventId we sent, for an error answer that
--- has no projectId).
+-- frees the project named in the answer ("projectId" of a 202). An error answer names no project (its body is
+-- {"error": {...}}): that project stops there, and the run has failed anyway.
 --
 -- An answer counts as good only if it is 202 with result "applied" or "flagged"; anything else (another status,
 -- "duplicate", "rejected", a socket error or timeout) is an error, reported by kind. A request made when the
@@ -31,7 +31,7 @@ function init(args)
   local nthreads = tonumber(args[2]) or 1
   local me = (tid or 1) - 1
   headers = { ["Content-Type"] = "application/json" }
-  ok, errors, exhausted, started, finished, sent = 0, 0, 0, 0, 0, 0
+  ok, errors, exhausted, started, finished = 0, 0, 0, 0, 0
   kinds = {}
 
   -- projects[i] = { id = ..., events = { line, ... }, next = 1 }; index_of[id] = i
@@ -56,12 +56,6 @@ function init(args)
   -- are taken from `untouched` only when it is empty
   waiting, head, tail = {}, 1, 0
   untouched = 1
-  -- eventId -> project index, for the requests in flight
-  in_flight = {}
-end
-
-local function event_id(line)
-  return string.match(line, '"eventId":"([^"]+)"')
 end
 
 function request()
@@ -81,20 +75,12 @@ function request()
     return wrk.format("GET", "/health/ready")
   end
   local p = projects[i]
-  local line = p.events[p.next]
-  in_flight[event_id(line)] = i
-  sent = sent + 1
-  return wrk.format("POST", "/api/v1/events", headers, line)
+  return wrk.format("POST", "/api/v1/events", headers, p.events[p.next])
 end
 
--- The project of an answer: the 202 body names it; an error body may only carry the eventId (or neither).
+-- The project of an answer, named by the 202 body, may send its next event.
 local function release(body)
   local i = index_of[string.match(body, '"projectId":"([^"]+)"') or ""]
-  local eid = string.match(body, '"eventId":"([^"]+)"')
-  if eid and in_flight[eid] then
-    i = i or in_flight[eid]
-    in_flight[eid] = nil
-  end
   if not i then return end
   local p = projects[i]
   p.next = p.next + 1
