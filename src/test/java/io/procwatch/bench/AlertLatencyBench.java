@@ -154,6 +154,7 @@ public final class AlertLatencyBench {
     final Map<String, LongAdder> inWindowByKind = new ConcurrentHashMap<>();
     final Map<String, LongAdder> inWindowDetail = new ConcurrentHashMap<>();
     volatile String closed;
+    private volatile long lastSequence = -1;
     private final StringBuilder partial = new StringBuilder();
 
     Feed(Alerts alerts, boolean detail, long windowStart, long windowEnd) {
@@ -180,6 +181,7 @@ public final class AlertLatencyBench {
     void onMessage(String msg, long now) {
       String kind = field(msg, "kind");
       if (kind == null) return;
+      if (!kind.equals("PING") && !kind.equals("CLOSE")) lastSequence = Math.max(lastSequence, sequence(msg));
       boolean inWindow = now >= windowStart && now <= windowEnd;
       if (inWindow) inWindowByKind.computeIfAbsent(kind, k -> new LongAdder()).increment();
       if (kind.equals("RAISED") || kind.equals("PREWARNING")) {
@@ -208,6 +210,10 @@ public final class AlertLatencyBench {
     /** Arrival nanoTime of alert number {@code i}, or 0: not (yet) arrived. */
     synchronized long arrival(int i) {
       return i < arrivals.length ? arrivals[i] : 0;
+    }
+
+    long lastSequence() {
+      return lastSequence;
     }
 
     long inWindow() {
@@ -271,7 +277,7 @@ public final class AlertLatencyBench {
     int active = o.integer("active", 500);
     int senders = o.integer("senders", 4);
     int maxInFlight = o.integer("max-in-flight", 256);
-    int grace = o.integer("grace", 5);
+    int grace = o.integer("grace", 30);
     double tolerance = Double.parseDouble(o.str("tolerance", "0.03"));
     long slackMicros = o.integer("slack-us", 0);
     int alertProjects = (int) ((long) (warmup + duration + 5) * rate / every) + 50;
@@ -440,9 +446,19 @@ public final class AlertLatencyBench {
     CompletableFuture<String> scrape1 = metrics(setupHttp, base);
     inFlight.acquire(maxInFlight); // all answers in
     long drained = System.nanoTime();
-    // let the last alerts arrive: every probe of the window, and every simulator alert some client has seen
+    // Let the feed catch up: every client must have got every change numbered up to the end of the load (H, from a
+    // fresh connection's SNAPSHOT_END), or else the alerts counted below would be only those delivered so far. With
+    // a filter, a client's last change need not reach H: then wait for the probes and the alerts already seen.
     long graceEnd = System.nanoTime() + grace * 1_000_000_000L;
-    while (System.nanoTime() < graceEnd && !allArrived(feeds, alerts, acceptedAt.keySet())) Thread.sleep(50);
+    long high = feedQuery.isBlank() ? highWaterMark(wsHttp, wsUrl) : -1;
+    while (System.nanoTime() < graceEnd
+        && !(high >= 0 ? caughtUp(feeds, high) : allArrived(feeds, alerts, acceptedAt.keySet()))) {
+      Thread.sleep(50);
+    }
+    boolean caughtUp = high >= 0 ? caughtUp(feeds, high) : allArrived(feeds, alerts, acceptedAt.keySet());
+    long caughtUpAfterMs = (System.nanoTime() - drained) / 1_000_000;
+    System.err.printf("feed: %s %d ms after the last answer (up to sequence %d)%n",
+        caughtUp ? "every open client caught up" : "NOT caught up within the grace of " + grace + " s", caughtUpAfterMs, high);
     long closedClients = feeds.stream().filter(f -> f.closed != null).count();
     for (WebSocket ws : sockets) ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
 
@@ -497,11 +513,11 @@ public final class AlertLatencyBench {
             + " p50_ms=%.1f p99_ms=%.1f max_ms=%.1f min_ms=%.1f pacing_lag_max_ms=%.1f pacing_lag_window_max_ms=%.1f"
             + " throttled=%d throttled_in_window=%d closed_early=%d"
             + " errors=%d error_kinds=%s history_exhausted=%d extra_opened=%d active=%d driver_cpu_pct=%.0f"
-            + " verdict=%s reasons=%s%n",
+            + " feed_caught_up=%s verdict=%s reasons=%s%n",
         clients, rate, every, achieved, 100 * achieved / rate, sentRate, simOkInWindow.sum() / seconds, sentInWindow.sum(),
         acceptedAt.size(), probes.samples(), probes.missing, probes.negative, probes.ms(0.5), probes.ms(0.99),
         probes.maxMs(), probes.minMs(), lagMaxNs.get() / 1e6, lagMaxInWindowNs / 1e6, throttled.sum(), throttledInWindow, closedClients, errors, kinds(errorKinds),
-        exhausted, load.extraOpened(), active, driverCpu, verdict, reasons.isEmpty() ? "none" : reasons);
+        exhausted, load.extraOpened(), active, driverCpu, caughtUp ? "yes" : "no", verdict, reasons.isEmpty() ? "none" : reasons);
 
     // ---------------------------------------------------------------- figures: the simulator's alerts and churn
     simulatorFigures(seen, alerts, feeds, attribution, warmEnd, end, seconds);
@@ -653,6 +669,51 @@ public final class AlertLatencyBench {
     double minMs() {
       return lat.isEmpty() ? 0 : lat.get(0) / 1e6;
     }
+  }
+
+  /** Every client still connected has received every change up to sequence {@code high}. */
+  private static boolean caughtUp(List<Feed> feeds, long high) {
+    for (Feed f : feeds) if (f.closed == null && f.lastSequence() < high) return false;
+    return true;
+  }
+
+  /** The feed's newest sequence now: the SNAPSHOT_END of a connection opened for that (-1 if none came in 30 s). */
+  private static long highWaterMark(HttpClient http, String wsUrl) {
+    CompletableFuture<Long> high = new CompletableFuture<>();
+    WebSocket.Listener listener = new WebSocket.Listener() {
+      private final StringBuilder partial = new StringBuilder();
+
+      @Override
+      public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+        partial.append(data);
+        if (last) {
+          String msg = partial.toString();
+          partial.setLength(0);
+          if ("SNAPSHOT_END".equals(field(msg, "kind"))) high.complete(sequence(msg));
+        }
+        ws.request(1);
+        return null;
+      }
+    };
+    try {
+      WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create(wsUrl), listener).get(15, TimeUnit.SECONDS);
+      long h = high.get(30, TimeUnit.SECONDS);
+      ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+      return h;
+    } catch (Exception e) {
+      System.err.println("feed: no high-water mark: " + e);
+      return -1;
+    }
+  }
+
+  /** The {@code "sequence":N} of a feed message, or -1. */
+  static long sequence(String msg) {
+    int i = msg.indexOf("\"sequence\":");
+    if (i < 0) return -1;
+    int from = i + "\"sequence\":".length();
+    int to = from;
+    while (to < msg.length() && Character.isDigit(msg.charAt(to))) to++;
+    return to == from ? -1 : Long.parseLong(msg.substring(from, to));
   }
 
   /** Every probe of the window and every simulator alert seen by some client has reached every client. */

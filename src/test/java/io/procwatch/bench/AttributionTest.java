@@ -79,6 +79,8 @@ class AttributionTest {
     WebhookAlert.render(alert, out);
     String msg = Json.mapper().writeValueAsString(out);
 
+    assertThat(AlertLatencyBench.sequence(msg)).as("what the catch-up wait compares").isEqualTo(42);
+    assertThat(AlertLatencyBench.sequence("{\"kind\":\"PING\"}")).isEqualTo(-1);
     AlertLatencyBench.Alerts alerts = new AlertLatencyBench.Alerts();
     int i = alerts.register(msg, AlertLatencyBench.field(msg, "kind"));
     AlertLatencyBench.Seen seen = alerts.snapshot().get(i);
