@@ -155,6 +155,7 @@ public final class AlertLatencyBench {
     final Map<String, LongAdder> inWindowDetail = new ConcurrentHashMap<>();
     volatile String closed;
     private volatile long lastSequence = -1;
+    private volatile long lastMessageNanos;
     private final StringBuilder partial = new StringBuilder();
 
     Feed(Alerts alerts, boolean detail, long windowStart, long windowEnd) {
@@ -181,7 +182,10 @@ public final class AlertLatencyBench {
     void onMessage(String msg, long now) {
       String kind = field(msg, "kind");
       if (kind == null) return;
-      if (!kind.equals("PING") && !kind.equals("CLOSE")) lastSequence = Math.max(lastSequence, sequence(msg));
+      if (!kind.equals("PING") && !kind.equals("CLOSE")) {
+        lastSequence = Math.max(lastSequence, sequence(msg));
+        lastMessageNanos = now;
+      }
       boolean inWindow = now >= windowStart && now <= windowEnd;
       if (inWindow) inWindowByKind.computeIfAbsent(kind, k -> new LongAdder()).increment();
       if (kind.equals("RAISED") || kind.equals("PREWARNING")) {
@@ -214,6 +218,10 @@ public final class AlertLatencyBench {
 
     long lastSequence() {
       return lastSequence;
+    }
+
+    long lastMessageNanos() {
+      return lastMessageNanos;
     }
 
     long inWindow() {
@@ -446,19 +454,15 @@ public final class AlertLatencyBench {
     CompletableFuture<String> scrape1 = metrics(setupHttp, base);
     inFlight.acquire(maxInFlight); // all answers in
     long drained = System.nanoTime();
-    // Let the feed catch up: every client must have got every change numbered up to the end of the load (H, from a
-    // fresh connection's SNAPSHOT_END), or else the alerts counted below would be only those delivered so far. With
-    // a filter, a client's last change need not reach H: then wait for the probes and the alerts already seen.
+    // Let the feed catch up before counting, or the alerts counted below would be only those delivered so far: every
+    // probe of the window has reached every open client (the probes run to the window's end, so the backlog has been
+    // delivered at least that far), every open client is at the same sequence, and nothing came for 2 s.
     long graceEnd = System.nanoTime() + grace * 1_000_000_000L;
-    long high = feedQuery.isBlank() ? highWaterMark(wsHttp, wsUrl) : -1;
-    while (System.nanoTime() < graceEnd
-        && !(high >= 0 ? caughtUp(feeds, high) : allArrived(feeds, alerts, acceptedAt.keySet()))) {
-      Thread.sleep(50);
-    }
-    boolean caughtUp = high >= 0 ? caughtUp(feeds, high) : allArrived(feeds, alerts, acceptedAt.keySet());
-    long caughtUpAfterMs = (System.nanoTime() - drained) / 1_000_000;
-    System.err.printf("feed: %s %d ms after the last answer (up to sequence %d)%n",
-        caughtUp ? "every open client caught up" : "NOT caught up within the grace of " + grace + " s", caughtUpAfterMs, high);
+    while (System.nanoTime() < graceEnd && !caughtUp(feeds, alerts, acceptedAt.keySet())) Thread.sleep(50);
+    boolean caughtUp = caughtUp(feeds, alerts, acceptedAt.keySet());
+    System.err.printf("feed: %s %d ms after the last answer%n",
+        caughtUp ? "every open client caught up" : "NOT caught up within the grace of " + grace + " s",
+        (System.nanoTime() - drained) / 1_000_000);
     long closedClients = feeds.stream().filter(f -> f.closed != null).count();
     for (WebSocket ws : sockets) ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
 
@@ -671,39 +675,18 @@ public final class AlertLatencyBench {
     }
   }
 
-  /** Every client still connected has received every change up to sequence {@code high}. */
-  private static boolean caughtUp(List<Feed> feeds, long high) {
-    for (Feed f : feeds) if (f.closed == null && f.lastSequence() < high) return false;
-    return true;
-  }
-
-  /** The feed's newest sequence now: the SNAPSHOT_END of a connection opened for that (-1 if none came in 30 s). */
-  private static long highWaterMark(HttpClient http, String wsUrl) {
-    CompletableFuture<Long> high = new CompletableFuture<>();
-    WebSocket.Listener listener = new WebSocket.Listener() {
-      private final StringBuilder partial = new StringBuilder();
-
-      @Override
-      public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-          String msg = partial.toString();
-          partial.setLength(0);
-          if ("SNAPSHOT_END".equals(field(msg, "kind"))) high.complete(sequence(msg));
-        }
-        ws.request(1);
-        return null;
-      }
-    };
-    try {
-      WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create(wsUrl), listener).get(15, TimeUnit.SECONDS);
-      long h = high.get(30, TimeUnit.SECONDS);
-      ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
-      return h;
-    } catch (Exception e) {
-      System.err.println("feed: no high-water mark: " + e);
-      return -1;
+  /** The probes have all arrived, every open client is at the same sequence, and nothing has come for 2 s. */
+  private static boolean caughtUp(List<Feed> feeds, Alerts alerts, java.util.Set<String> probeProjects) {
+    if (!allArrived(feeds, alerts, probeProjects)) return false;
+    long quietSince = System.nanoTime() - 2_000_000_000L;
+    long sequence = Long.MIN_VALUE;
+    for (Feed f : feeds) {
+      if (f.closed != null) continue;
+      if (f.lastMessageNanos() > quietSince) return false;
+      if (sequence != Long.MIN_VALUE && f.lastSequence() != sequence) return false;
+      sequence = f.lastSequence();
     }
+    return true;
   }
 
   /** The {@code "sequence":N} of a feed message, or -1. */
