@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  * <pre>
  *   java -cp target/procwatch.jar:target/test-classes io.procwatch.bench.AlertLatencyBench \
  *     --url http://127.0.0.1:PORT --ndjson history.ndjson --clients 50 --rate 1000 --alert-every 50 \
- *     --warmup 10 --duration 30 [--active 500] [--senders 4] [--max-in-flight 256] [--grace 5] [--tolerance 0.03]
+ *     --warmup 10 --duration 30 [--active 500] [--seed 1] [--senders 4] [--max-in-flight 256] [--grace 30]
+ *     [--tolerance 0.03] [--feed-query severity=critical] [--slack-us 0]
  * </pre>
  *
  * <p><b>Load.</b> The background is a history written by {@code procwatch simulate --out} (a realistic mix of
