@@ -148,8 +148,9 @@ public final class AlertLatencyBench {
     private final Alerts alerts;
     /** Client 0 also tells what its messages were (kind, source, rule, resolution) and notes resolutions. */
     private final boolean detail;
-    private final long windowStart;
-    private final long windowEnd;
+    private volatile long windowStart = Long.MAX_VALUE;
+    private volatile long windowEnd = Long.MAX_VALUE;
+    private volatile boolean snapshotEnded;
     private long[] arrivals = new long[4096];
     final LongAdder messages = new LongAdder();
     final Map<String, LongAdder> inWindowByKind = new ConcurrentHashMap<>();
@@ -159,11 +160,18 @@ public final class AlertLatencyBench {
     private volatile long lastMessageNanos;
     private final StringBuilder partial = new StringBuilder();
 
-    Feed(Alerts alerts, boolean detail, long windowStart, long windowEnd) {
+    Feed(Alerts alerts, boolean detail) {
       this.alerts = alerts;
       this.detail = detail;
-      this.windowStart = windowStart;
-      this.windowEnd = windowEnd;
+    }
+
+    void window(long start, long end) {
+      windowStart = start;
+      windowEnd = end;
+    }
+
+    boolean snapshotEnded() {
+      return snapshotEnded;
     }
 
     @Override
@@ -183,6 +191,7 @@ public final class AlertLatencyBench {
     void onMessage(String msg, long now) {
       String kind = field(msg, "kind");
       if (kind == null) return;
+      if (kind.equals("SNAPSHOT_END")) snapshotEnded = true;
       if (!kind.equals("PING") && !kind.equals("CLOSE")) {
         lastSequence = Math.max(lastSequence, sequence(msg));
         lastMessageNanos = now;
@@ -323,9 +332,6 @@ public final class AlertLatencyBench {
     }
 
     // ---------------------------------------------------------------- feed clients
-    long start = System.nanoTime() + 2_000_000_000L; // the clients connect meanwhile
-    long warmEnd = start + warmup * 1_000_000_000L;
-    long end = warmEnd + duration * 1_000_000_000L;
     Alerts alerts = new Alerts();
     // --feed-query, e.g. severity=critical: a diagnostic, to see the latency without the churn's fan-out (the probes'
     // SQ01 is CRITICAL, the churn's DL11/DL02/DL08 are WARNING); the default is no filter, as the target asks
@@ -335,12 +341,20 @@ public final class AlertLatencyBench {
     List<Feed> feeds = new ArrayList<>();
     List<WebSocket> sockets = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
-      Feed f = new Feed(alerts, c == 0, warmEnd, end);
+      Feed f = new Feed(alerts, c == 0);
       sockets.add(wsHttp.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(URI.create(wsUrl), f)
           .get(15, TimeUnit.SECONDS));
       feeds.add(f);
     }
-    System.err.printf("feed: %d clients connected to %s%n", clients, wsUrl);
+    // a client is ready once its snapshot (the active alerts, e.g. the setup's) has come: not inside the window
+    long snapshotsBy = System.nanoTime() + 60_000_000_000L;
+    while (System.nanoTime() < snapshotsBy && !feeds.stream().allMatch(Feed::snapshotEnded)) Thread.sleep(20);
+    System.err.printf("feed: %d clients connected to %s, %d with their snapshot%n", clients, wsUrl,
+        feeds.stream().filter(Feed::snapshotEnded).count());
+    long start = System.nanoTime() + 500_000_000L;
+    long warmEnd = start + warmup * 1_000_000_000L;
+    long end = warmEnd + duration * 1_000_000_000L;
+    for (Feed f : feeds) f.window(warmEnd, end);
 
     // ---------------------------------------------------------------- load
     List<HttpClient> http = new ArrayList<>();
