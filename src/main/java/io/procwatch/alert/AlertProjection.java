@@ -167,7 +167,16 @@ public final class AlertProjection {
   }
 
   /** Sources per look-up statement (two parameters each), well under any driver's parameter limit. */
-  static final int CHUNK = 500;
+  static final int CHUNK = 256;
+
+  /**
+   * The IN-list length for {@code n} values: the next power of two (the list is padded by repeating its last
+   * value), so that the look-ups are a handful of distinct statements, not one per group size (for the
+   * driver's and the server's statement caches, and for {@code pg_stat_statements}).
+   */
+  static int padded(int n) {
+    return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
+  }
 
   /**
    * Numbers the changes of {@code sources} not numbered yet, in the given order, inside the caller's
@@ -285,11 +294,13 @@ public final class AlertProjection {
     Set<String> known = new HashSet<>();
     for (int from = 0; from < sources.size(); from += CHUNK) {
       List<Source> part = sources.subList(from, Math.min(sources.size(), from + CHUNK));
-      String rows = String.join(", ", Collections.nCopies(part.size(), "(?, ?)"));
+      int slots = padded(part.size());
+      String rows = String.join(", ", Collections.nCopies(slots, "(?, ?)"));
       try (PreparedStatement q = conn.prepareStatement("SELECT persistence_id, sequence_nr FROM alert_source"
           + " WHERE (persistence_id, sequence_nr) IN (" + rows + ")")) {
         int i = 1;
-        for (Source s : part) {
+        for (int k = 0; k < slots; k++) {
+          Source s = part.get(Math.min(k, part.size() - 1));
           q.setString(i++, s.persistenceId());
           q.setLong(i++, s.sequenceNr());
         }
@@ -322,9 +333,10 @@ public final class AlertProjection {
     List<String> ids = new ArrayList<>(wanted);
     for (int from = 0; from < ids.size(); from += CHUNK) {
       List<String> part = ids.subList(from, Math.min(ids.size(), from + CHUNK));
+      int slots = padded(part.size());
       try (PreparedStatement q = conn.prepareStatement("SELECT alert_id, body FROM alert WHERE alert_id IN ("
-          + String.join(", ", Collections.nCopies(part.size(), "?")) + ")")) {
-        for (int i = 0; i < part.size(); i++) q.setString(i + 1, part.get(i));
+          + String.join(", ", Collections.nCopies(slots, "?")) + ")")) {
+        for (int i = 0; i < slots; i++) q.setString(i + 1, part.get(Math.min(i, part.size() - 1)));
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) out.put(rs.getString(1), JSON.readValue(rs.getString(2), Alert.class));
         }

@@ -257,6 +257,30 @@ class AlertNumberingTest {
     assertThat(count(db, "SELECT COUNT(*) FROM alert_source WHERE numbered_by = 'sequencer'")).isEqualTo(1);
   }
 
+  @Test
+  void lookUpListsArePaddedToAPowerOfTwo() {
+    assertThat(List.of(1, 2, 3, 4, 5, 8, 9, 200, 256).stream().map(AlertProjection::padded).toList())
+        .containsExactly(1, 2, 4, 4, 8, 8, 16, 256, 256);
+  }
+
+  /** A group larger than one look-up statement: chunks, with padded lists, find exactly the numbered ones. */
+  @Test
+  void aGroupLargerThanOneLookUpChunkSkipsExactlyTheNumberedEvents() throws Exception {
+    try (Database db = h2()) {
+      List<Source> journal = journal(150); // 600 events, 3 chunks
+      List<Source> some = new ArrayList<>();
+      for (int i = 0; i < 150; i += 3) some.add(journal.get(i)); // first events of every third project
+      List<Source> none = inTransaction(db, c -> AlertProjection.notNumbered(c, journal));
+      assertThat(none).hasSize(600);
+      inTransaction(db, c -> AlertProjection.number(c, some, "sequencer"));
+      List<Source> left = inTransaction(db, c -> AlertProjection.notNumbered(c, journal));
+      assertThat(left).hasSize(550).doesNotContainAnyElementsOf(some);
+      AlertProjection.Result r = inTransaction(db, c -> AlertProjection.number(c, journal, "projection"));
+      assertThat(r.numbered()).hasSize(journal.stream().mapToInt(s -> s.changes().size()).sum() - 50);
+      assertThat(sequences(db)).isEqualTo(LongStream.rangeClosed(1, AlertProjection.lastSequence(db)).boxed().toList());
+    }
+  }
+
   // ---- fixtures ----------------------------------------------------------------------------------------
 
   /**
