@@ -160,12 +160,48 @@ public final class AlertFeed {
 
   /** What a connection sends, before rendering. */
   sealed interface Item {
-    /** @param persistedAtMillis when its event was persisted, for the delivery-latency metric; 0 when read back */
-    record Change(long sequence, String kind, Alert alert, long persistedAtMillis) implements Item {}
+    /**
+     * @param persistedAtMillis when its event was persisted, for the delivery-latency metric; 0 when read back
+     * @param frame the rendered message shared by every client the change goes to; null when read back
+     */
+    record Change(long sequence, String kind, Alert alert, long persistedAtMillis, Frame frame) implements Item {}
 
     record Snapshot(long sequence, Alert alert) implements Item {}
 
     record SnapshotEnd(long sequence) implements Item {}
+  }
+
+  /**
+   * One published change and its message text, rendered at most once however many clients get it (the text
+   * depends on the change only, not on the client or its filter). Rendered lazily by the first client stream
+   * that sends it, off the fan-out actor; two streams racing may both render it, to the same text.
+   */
+  static final class Frame {
+    final AlertProjection.Numbered change;
+    private volatile String text;
+
+    Frame(AlertProjection.Numbered change) {
+      this.change = change;
+    }
+
+    String text() throws Exception {
+      String t = text;
+      if (t == null) {
+        t = changeText(change.sequence(), change.kind(), change.alert());
+        text = t;
+      }
+      return t;
+    }
+  }
+
+  /** The message of one alert change: {@code kind}, {@code sequence}, {@code id}, then the webhook fields. */
+  static String changeText(long sequence, String kind, Alert alert) throws Exception {
+    ObjectNode out = JSON.createObjectNode();
+    out.put("kind", kind);
+    out.put("sequence", sequence);
+    out.put("id", alert.id());
+    WebhookAlert.render(alert, out);
+    return JSON.writeValueAsString(out);
   }
 
   /** The database part of a connection: what to send first, and the high-water mark H it is as of. */
@@ -195,7 +231,7 @@ public final class AlertFeed {
    * group commit can publish hundreds of changes at once), {@code pending} counts the changes in it;
    * {@code principal} is who connected (for connection limits).
    */
-  record Client(Filter filter, BoundedSourceQueue<List<AlertProjection.Numbered>> queue, AtomicLong pending,
+  record Client(Filter filter, BoundedSourceQueue<List<Frame>> queue, AtomicLong pending,
       String principal) {}
 
   private final Settings.Feed settings;
@@ -229,12 +265,16 @@ public final class AlertFeed {
   /**
    * Offers each client the changes that match its filter; never waits for one. A client that still has more
    * than {@code buffer-size} changes queued from earlier publications is lagging and is dropped; one that was
-   * keeping up takes a whole publication, however large (a burst is not lag).
+   * keeping up takes a whole publication, however large (a burst is not lag). Every client gets the same
+   * {@link Frame} of a change, so its message is rendered once, not once per client.
    */
   void deliver(List<AlertProjection.Numbered> changes) {
+    if (clients.isEmpty()) return;
+    List<Frame> frames = new ArrayList<>(changes.size());
+    for (AlertProjection.Numbered n : changes) frames.add(new Frame(n));
     for (Client c : clients) {
-      List<AlertProjection.Numbered> mine = new ArrayList<>(changes.size());
-      for (AlertProjection.Numbered n : changes) if (c.filter().matches(n.alert())) mine.add(n);
+      List<Frame> mine = new ArrayList<>(frames.size());
+      for (Frame f : frames) if (c.filter().matches(f.change.alert())) mine.add(f);
       if (mine.isEmpty()) continue;
       QueueOfferResult r;
       if (c.pending().get() > settings.bufferSize()) {
@@ -337,7 +377,7 @@ public final class AlertFeed {
           ClientState conn = new ClientState(ids.incrementAndGet(), filter, since);
           // at most buffer-size + 1 publications queued: each holds at least one change, and none is offered
           // while more than buffer-size changes are pending
-          var live = Source.<List<AlertProjection.Numbered>>queue(settings.bufferSize() + 1).preMaterialize(m);
+          var live = Source.<List<Frame>>queue(settings.bufferSize() + 1).preMaterialize(m);
           AtomicLong pending = new AtomicLong();
           Client client = new Client(filter, live.first(), pending, principal);
           clients.add(client); // 1. subscribe to the live changes first ...
@@ -357,12 +397,13 @@ public final class AlertFeed {
                       pending.decrementAndGet();
                       return n;
                     })
-                    .filter(n -> {
-                      if (n.sequence() <= last[0]) return false;
-                      last[0] = n.sequence();
+                    .filter(f -> {
+                      if (f.change.sequence() <= last[0]) return false;
+                      last[0] = f.change.sequence();
                       return true;
                     })
-                    .map(n -> (Item) new Item.Change(n.sequence(), n.kind(), n.alert(), n.persistedAtMillis()));
+                    .map(f -> (Item) new Item.Change(f.change.sequence(), f.change.kind(), f.change.alert(),
+                        f.change.persistedAtMillis(), f));
                 return Source.from(c.items()).concat(after);
               }))
               .mapMaterializedValue(x -> NotUsed.getInstance());
@@ -403,15 +444,16 @@ public final class AlertFeed {
     }
 
     Message render(Item item) throws Exception {
-      ObjectNode out = JSON.createObjectNode();
       if (item instanceof Item.Change c) {
-        out.put("kind", c.kind());
-        out.put("sequence", c.sequence());
-        out.put("id", c.alert().id());
-        WebhookAlert.render(c.alert(), out);
+        String text = c.frame() != null ? c.frame().text() : changeText(c.sequence(), c.kind(), c.alert());
         position = c.sequence();
         if (c.persistedAtMillis() > 0) counters.delivered(System.currentTimeMillis() - c.persistedAtMillis());
-      } else if (item instanceof Item.Snapshot s) {
+        sent++;
+        counters.messagesSent.incrementAndGet();
+        return TextMessage.create(text);
+      }
+      ObjectNode out = JSON.createObjectNode();
+      if (item instanceof Item.Snapshot s) {
         out.put("kind", "SNAPSHOT");
         out.put("sequence", s.sequence());
         out.put("id", s.alert().id());
@@ -509,7 +551,7 @@ public final class AlertFeed {
             AlertChange change = JSON.treeToValue(JSON.readTree(rs.getString(3)).get("change"), AlertChange.class);
             Alert after = change.apply(alerts.get(change.alertId()));
             alerts.put(change.alertId(), after);
-            if (seq > since) items.add(new Item.Change(seq, rs.getString(2), after, 0));
+            if (seq > since) items.add(new Item.Change(seq, rs.getString(2), after, 0, null));
           }
         }
       }

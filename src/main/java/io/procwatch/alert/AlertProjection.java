@@ -14,7 +14,14 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
@@ -41,9 +48,13 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
  *       transaction per group with its offset), it numbers whatever the fast path did not (a crash between
  *       persist and tell, a failed group commit, the events of a previous run) and skips what it did.
  * </ul>
- * Both take the {@code alert_sequence} row lock first, then skip the events already in {@code alert_source};
- * so a change is numbered once, whichever path sees it first, and the counter row and the rows commit
- * together, so a rollback can neither skip nor repeat a number.
+ * Both skip the events already in {@code alert_source} and number the rest under the {@code alert_sequence}
+ * row lock, so a change is numbered once, whichever path sees it first; the counter row and the rows commit
+ * together, so a rollback can neither skip nor repeat a number. The lock is held only for the writes: the
+ * look-ups (which events are numbered, the alert rows to change) are made before it, and are repeated under it
+ * only if a numbering transaction committed in between (the counter moved); a group that is numbered already
+ * (the projection's usual case) never takes the lock. Under the lock a group costs a fixed number of
+ * statements (JDBC batches, one per table), not a few per change. See {@link #number}.
  */
 public final class AlertProjection {
   public static final String NAME = "alerts";
@@ -155,42 +166,95 @@ public final class AlertProjection {
     }
   }
 
+  /** Sources per look-up statement (two parameters each), well under any driver's parameter limit. */
+  static final int CHUNK = 256;
+
+  /**
+   * The IN-list length for {@code n} values: the next power of two (the list is padded by repeating its last
+   * value), so that the look-ups are a handful of distinct statements, not one per group size (for the
+   * driver's and the server's statement caches, and for {@code pg_stat_statements}).
+   */
+  static int padded(int n) {
+    return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
+  }
+
   /**
    * Numbers the changes of {@code sources} not numbered yet, in the given order, inside the caller's
-   * transaction. Takes the counter row's lock first: whoever holds it sees every event the other path
-   * committed before, so the skip test is exact; the primary key of {@code alert_source} backs it up.
+   * transaction, holding the counter-row lock only for the writes:
+   * <ol>
+   *   <li><i>Without the lock</i>: read the counter (C0), then which sources are in {@code alert_source} and
+   *       the current rows of the alerts the new changes modify (one statement each, whatever the group's
+   *       size). If every source is numbered already, return: no lock taken (the projection's usual case,
+   *       since the sequencer numbers nearly everything first).
+   *   <li><i>Lock the counter row</i> ({@code FOR UPDATE}) and read it (C1). The counter and the rows of a
+   *       numbering commit together, and it only grows; so C1 = C0 means no numbering transaction committed
+   *       since the reads began, and they are exact. Otherwise the reads are repeated under the lock (the
+   *       other path numbered something meanwhile; rare).
+   *   <li><i>Assign the numbers and write</i> everything as JDBC batches, one per table ({@code alert}
+   *       inserts, {@code alert} updates, {@code alert_change}, {@code alert_source}, {@code audit}), then the
+   *       counter: a fixed number of round trips per group, not per change. The caller commits, which releases
+   *       the lock; the counter row and the rows commit together, so a rollback can neither skip nor repeat a
+   *       number. The primary key of {@code alert_source} still backs up the skip test.
+   * </ol>
    */
   static Result number(Connection conn, List<Source> sources, String by) throws Exception {
-    long last;
-    try (PreparedStatement q = conn.prepareStatement("SELECT last_value FROM alert_sequence WHERE id = 1 FOR UPDATE");
-        ResultSet rs = q.executeQuery()) {
-      rs.next();
-      last = rs.getLong(1);
+    long seenCounter = counter(conn, false);
+    List<Source> todo = notNumbered(conn, sources);
+    if (todo.isEmpty()) return new Result(List.of(), List.copyOf(sources));
+    Map<String, Alert> current = alerts(conn, todo);
+
+    long last = counter(conn, true);
+    if (last != seenCounter) {
+      todo = notNumbered(conn, todo);
+      if (todo.isEmpty()) return new Result(List.of(), List.copyOf(sources));
+      current = alerts(conn, todo);
     }
     long before = last;
+
     List<Numbered> numbered = new ArrayList<>();
-    try (PreparedStatement known = conn.prepareStatement(
-            "SELECT 1 FROM alert_source WHERE persistence_id = ? AND sequence_nr = ?");
+    /** Each alert the group touches, in its state after the group, with the sequences that decide its row. */
+    Map<String, Touched> touched = new LinkedHashMap<>();
+    try (PreparedStatement change = conn.prepareStatement(
+            "INSERT INTO alert_change (sequence, alert_id, kind, changed_at, project_id, buyer, rule, severity, body)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         PreparedStatement mark = conn.prepareStatement(
             "INSERT INTO alert_source (persistence_id, sequence_nr, first_sequence, last_sequence, numbered_by)"
-                + " VALUES (?, ?, ?, ?, ?)")) {
-      for (Source source : sources) {
-        known.setString(1, source.persistenceId());
-        known.setLong(2, source.sequenceNr());
-        try (ResultSet rs = known.executeQuery()) {
-          if (rs.next()) continue;
-        }
+                + " VALUES (?, ?, ?, ?, ?)");
+        PreparedStatement audit = conn.prepareStatement(
+            "INSERT INTO audit (id, principal, action, alert_id, project_id, buyer, at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      int audits = 0;
+      for (Source source : todo) {
         long first = last + 1;
-        for (AlertChange change : source.changes()) {
-          numbered.add(record(conn, ++last, change, source.persistedAtMillis()));
+        for (AlertChange c : source.changes()) {
+          long seq = ++last;
+          Touched t = touched.get(c.alertId());
+          Alert prior;
+          if (c instanceof AlertChange.Raised) {
+            prior = null;
+          } else {
+            prior = t != null ? t.alert : current.get(c.alertId());
+            if (prior == null) throw new IllegalStateException("alert " + c.alertId() + " changed before it was raised");
+          }
+          Alert after = c.apply(prior);
+          if (t == null) touched.put(c.alertId(), new Touched(after, prior == null, seq));
+          else t.alert = after;
+          touched.get(c.alertId()).lastSequence = seq;
+          String kind = kind(c);
+          addChange(change, seq, kind, c, after);
+          if (addAudit(audit, seq, c, after)) audits++;
+          numbered.add(new Numbered(seq, kind, c, after, source.persistedAtMillis()));
         }
         mark.setString(1, source.persistenceId());
         mark.setLong(2, source.sequenceNr());
         mark.setLong(3, first);
         mark.setLong(4, last);
         mark.setString(5, by);
-        mark.executeUpdate();
+        mark.addBatch();
       }
+      writeAlerts(conn, touched.values());
+      if (!numbered.isEmpty()) change.executeBatch();
+      mark.executeBatch();
+      if (audits > 0) audit.executeBatch();
     }
     if (last != before) {
       try (PreparedStatement up = conn.prepareStatement("UPDATE alert_sequence SET last_value = ? WHERE id = 1")) {
@@ -201,71 +265,162 @@ public final class AlertProjection {
     return new Result(List.copyOf(numbered), List.copyOf(sources));
   }
 
-  static Numbered record(Connection conn, long seq, AlertChange change, long persistedAtMillis) throws Exception {
-    Alert before = change instanceof AlertChange.Raised ? null : load(conn, change.alertId());
-    Alert after = change.apply(before);
-    String kind = kind(change);
-    try (PreparedStatement ps = conn.prepareStatement(
-        "INSERT INTO alert_change (sequence, alert_id, kind, changed_at, project_id, buyer, rule, severity, body)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      ps.setLong(1, seq);
-      ps.setString(2, after.id());
-      ps.setString(3, kind);
-      ps.setTimestamp(4, Timestamp.from(change.at()));
-      ps.setString(5, after.projectId());
-      ps.setString(6, after.buyer());
-      ps.setString(7, after.rule());
-      ps.setString(8, after.severity().name());
-      ObjectNode body = JSON.createObjectNode();
-      body.put("sequence", seq);
-      body.put("kind", kind);
-      body.set("change", JSON.valueToTree(change));
-      ps.setString(9, JSON.writeValueAsString(body));
-      ps.executeUpdate();
+  /** An alert a group touches: its state after the group, whether the group raised it, its first and last sequence. */
+  private static final class Touched {
+    Alert alert;
+    final boolean raised;
+    final long firstSequence;
+    long lastSequence;
+
+    Touched(Alert alert, boolean raised, long firstSequence) {
+      this.alert = alert;
+      this.raised = raised;
+      this.firstSequence = firstSequence;
+      this.lastSequence = firstSequence;
     }
-    if (before == null) {
-      try (PreparedStatement ps = conn.prepareStatement(
-          "INSERT INTO alert (alert_id, fingerprint, rule, severity, prewarning, status, project_id, buyer, supplier, subject,"
-              + " occurred_at, due_at, raised_at, resolved_at, resolution, raised_sequence, last_sequence, body)"
-              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        ps.setString(1, after.id());
-        ps.setString(2, after.fingerprint());
-        ps.setString(3, after.rule());
-        ps.setString(4, after.severity().name());
-        ps.setBoolean(5, after.prewarning());
-        ps.setString(6, after.status().name());
-        ps.setString(7, after.projectId());
-        ps.setString(8, after.buyer());
-        ps.setString(9, after.supplier());
-        ps.setString(10, after.subject());
-        Sql.setInstant(ps, 11, after.occurredAt());
-        Sql.setInstant(ps, 12, after.dueAt());
-        Sql.setInstant(ps, 13, after.raisedAt());
-        Sql.setInstant(ps, 14, after.resolvedAt());
-        ps.setString(15, after.resolution() == null ? null : after.resolution().name());
-        ps.setLong(16, seq);
-        ps.setLong(17, seq);
-        ps.setString(18, JSON.writeValueAsString(after));
-        ps.executeUpdate();
-      }
-    } else {
-      try (PreparedStatement ps = conn.prepareStatement(
-          "UPDATE alert SET status = ?, resolved_at = ?, resolution = ?, last_sequence = ?, body = ? WHERE alert_id = ?")) {
-        ps.setString(1, after.status().name());
-        Sql.setInstant(ps, 2, after.resolvedAt());
-        ps.setString(3, after.resolution() == null ? null : after.resolution().name());
-        ps.setLong(4, seq);
-        ps.setString(5, JSON.writeValueAsString(after));
-        ps.setString(6, after.id());
-        ps.executeUpdate();
-      }
-    }
-    audit(conn, seq, change, after);
-    return new Numbered(seq, kind, change, after, persistedAtMillis);
   }
 
-  /** A supervisor's acknowledgement or manual resolution goes to the audit trail, with its principal. */
-  private static void audit(Connection conn, long seq, AlertChange change, Alert after) throws Exception {
+  private static long counter(Connection conn, boolean lock) throws Exception {
+    try (PreparedStatement q = conn.prepareStatement(
+            "SELECT last_value FROM alert_sequence WHERE id = 1" + (lock ? " FOR UPDATE" : ""));
+        ResultSet rs = q.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** The sources not in {@code alert_source}, in their order: one statement per {@link #CHUNK} sources. */
+  static List<Source> notNumbered(Connection conn, List<Source> sources) throws Exception {
+    Set<String> known = new HashSet<>();
+    for (int from = 0; from < sources.size(); from += CHUNK) {
+      List<Source> part = sources.subList(from, Math.min(sources.size(), from + CHUNK));
+      int slots = padded(part.size());
+      String rows = String.join(", ", Collections.nCopies(slots, "(?, ?)"));
+      try (PreparedStatement q = conn.prepareStatement("SELECT persistence_id, sequence_nr FROM alert_source"
+          + " WHERE (persistence_id, sequence_nr) IN (" + rows + ")")) {
+        int i = 1;
+        for (int k = 0; k < slots; k++) {
+          Source s = part.get(Math.min(k, part.size() - 1));
+          q.setString(i++, s.persistenceId());
+          q.setLong(i++, s.sequenceNr());
+        }
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) known.add(key(rs.getString(1), rs.getLong(2)));
+        }
+      }
+    }
+    if (known.isEmpty()) return sources;
+    List<Source> out = new ArrayList<>(sources.size());
+    for (Source s : sources) if (!known.contains(key(s.persistenceId(), s.sequenceNr()))) out.add(s);
+    return out;
+  }
+
+  private static String key(String persistenceId, long sequenceNr) {
+    return sequenceNr + "|" + persistenceId;
+  }
+
+  /** The current rows of the alerts that {@code sources} change but do not raise themselves, by id. */
+  private static Map<String, Alert> alerts(Connection conn, List<Source> sources) throws Exception {
+    Set<String> raisedHere = new HashSet<>();
+    Set<String> wanted = new LinkedHashSet<>();
+    for (Source s : sources) {
+      for (AlertChange c : s.changes()) {
+        if (c instanceof AlertChange.Raised) raisedHere.add(c.alertId());
+        else if (!raisedHere.contains(c.alertId())) wanted.add(c.alertId());
+      }
+    }
+    Map<String, Alert> out = new HashMap<>();
+    List<String> ids = new ArrayList<>(wanted);
+    for (int from = 0; from < ids.size(); from += CHUNK) {
+      List<String> part = ids.subList(from, Math.min(ids.size(), from + CHUNK));
+      int slots = padded(part.size());
+      try (PreparedStatement q = conn.prepareStatement("SELECT alert_id, body FROM alert WHERE alert_id IN ("
+          + String.join(", ", Collections.nCopies(slots, "?")) + ")")) {
+        for (int i = 0; i < slots; i++) q.setString(i + 1, part.get(Math.min(i, part.size() - 1)));
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) out.put(rs.getString(1), JSON.readValue(rs.getString(2), Alert.class));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void addChange(PreparedStatement ps, long seq, String kind, AlertChange change, Alert after)
+      throws Exception {
+    ps.setLong(1, seq);
+    ps.setString(2, after.id());
+    ps.setString(3, kind);
+    ps.setTimestamp(4, Timestamp.from(change.at()));
+    ps.setString(5, after.projectId());
+    ps.setString(6, after.buyer());
+    ps.setString(7, after.rule());
+    ps.setString(8, after.severity().name());
+    ObjectNode body = JSON.createObjectNode();
+    body.put("sequence", seq);
+    body.put("kind", kind);
+    body.set("change", JSON.valueToTree(change));
+    ps.setString(9, JSON.writeValueAsString(body));
+    ps.addBatch();
+  }
+
+  /** Each touched alert's row in its state after the group: one insert batch (raised here), one update batch. */
+  private static void writeAlerts(Connection conn, java.util.Collection<Touched> touched) throws Exception {
+    try (PreparedStatement ins = conn.prepareStatement(
+            "INSERT INTO alert (alert_id, fingerprint, rule, severity, prewarning, status, project_id, buyer, supplier, subject,"
+                + " occurred_at, due_at, raised_at, resolved_at, resolution, raised_sequence, last_sequence, body)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        PreparedStatement up = conn.prepareStatement(
+            "UPDATE alert SET status = ?, resolved_at = ?, resolution = ?, last_sequence = ?, body = ? WHERE alert_id = ?")) {
+      int inserts = 0;
+      int updates = 0;
+      for (Touched t : touched) {
+        Alert a = t.alert;
+        if (t.raised) {
+          ins.setString(1, a.id());
+          ins.setString(2, a.fingerprint());
+          ins.setString(3, a.rule());
+          ins.setString(4, a.severity().name());
+          ins.setBoolean(5, a.prewarning());
+          ins.setString(6, a.status().name());
+          ins.setString(7, a.projectId());
+          ins.setString(8, a.buyer());
+          ins.setString(9, a.supplier());
+          ins.setString(10, a.subject());
+          Sql.setInstant(ins, 11, a.occurredAt());
+          Sql.setInstant(ins, 12, a.dueAt());
+          Sql.setInstant(ins, 13, a.raisedAt());
+          Sql.setInstant(ins, 14, a.resolvedAt());
+          ins.setString(15, a.resolution() == null ? null : a.resolution().name());
+          ins.setLong(16, t.firstSequence);
+          ins.setLong(17, t.lastSequence);
+          ins.setString(18, JSON.writeValueAsString(a));
+          ins.addBatch();
+          inserts++;
+        } else {
+          up.setString(1, a.status().name());
+          Sql.setInstant(up, 2, a.resolvedAt());
+          up.setString(3, a.resolution() == null ? null : a.resolution().name());
+          up.setLong(4, t.lastSequence);
+          up.setString(5, JSON.writeValueAsString(a));
+          up.setString(6, a.id());
+          up.addBatch();
+          updates++;
+        }
+      }
+      if (inserts > 0) ins.executeBatch();
+      if (updates > 0) {
+        for (int n : up.executeBatch()) {
+          if (n == 0) throw new IllegalStateException("an alert row to update is gone");
+        }
+      }
+    }
+  }
+
+  /**
+   * A supervisor's acknowledgement or manual resolution goes to the audit trail, with its principal, in the
+   * transaction that numbers it; adds it to the batch and says whether it did.
+   */
+  private static boolean addAudit(PreparedStatement ps, long seq, AlertChange change, Alert after) throws Exception {
     String by;
     String action;
     String note;
@@ -278,20 +433,18 @@ public final class AlertProjection {
       action = "RESOLVE";
       note = r.note();
     } else {
-      return;
+      return false;
     }
-    try (PreparedStatement ps = conn.prepareStatement(
-        "INSERT INTO audit (id, principal, action, alert_id, project_id, buyer, at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-      ps.setLong(1, seq);
-      ps.setString(2, by);
-      ps.setString(3, action);
-      ps.setString(4, after.id());
-      ps.setString(5, after.projectId());
-      ps.setString(6, after.buyer());
-      ps.setTimestamp(7, Timestamp.from(change.at()));
-      ps.setString(8, note);
-      ps.executeUpdate();
-    }
+    ps.setLong(1, seq);
+    ps.setString(2, by);
+    ps.setString(3, action);
+    ps.setString(4, after.id());
+    ps.setString(5, after.projectId());
+    ps.setString(6, after.buyer());
+    ps.setTimestamp(7, Timestamp.from(change.at()));
+    ps.setString(8, note);
+    ps.addBatch();
+    return true;
   }
 
   static String kind(AlertChange change) {
@@ -299,17 +452,6 @@ public final class AlertProjection {
     if (change instanceof AlertChange.Acknowledged) return "ACKNOWLEDGED";
     return "RESOLVED";
   }
-
-  private static Alert load(Connection conn, String alertId) throws Exception {
-    try (PreparedStatement q = conn.prepareStatement("SELECT body FROM alert WHERE alert_id = ?")) {
-      q.setString(1, alertId);
-      try (ResultSet rs = q.executeQuery()) {
-        if (!rs.next()) throw new IllegalStateException("alert " + alertId + " changed before it was raised");
-        return JSON.readValue(rs.getString(1), Alert.class);
-      }
-    }
-  }
-
 
   /** For tests and the feed: the highest sequence numbered so far. */
   public static long lastSequence(Database db) {

@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Exactly once with the safety net.</b> The {@link AlertProjection} still reads every event from the
  * journal and numbers what this path did not; both number through {@link AlertProjection#number}, which
- * locks the counter row and skips the events already in {@code alert_source}. A change is therefore
- * numbered once, and nothing unpersisted is ever numbered (the project tells only after its write).
+ * skips the events already in {@code alert_source} and numbers the rest under the counter-row lock (the
+ * look-ups are made before the lock and checked under it by the counter's value; the writes are batches, so
+ * the lock is held for a fixed number of statements per group). A change is therefore numbered once, and
+ * nothing unpersisted is ever numbered (the project tells only after its write).
  *
  * <p><b>Order per project.</b> A project's changes must be numbered in its journal order (a resolution after
  * the raise it resolves). The projection reads in journal order; this path numbers a project's event only

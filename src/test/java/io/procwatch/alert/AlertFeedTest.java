@@ -176,6 +176,75 @@ class AlertFeedTest {
     }
   }
 
+  /** The per-client rendering the feed used before frames were shared: kind, sequence, id, the webhook fields. */
+  static String perClientRendering(String kind, long sequence, Alert alert) throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode out = io.procwatch.infra.Json.mapper().createObjectNode();
+    out.put("kind", kind);
+    out.put("sequence", sequence);
+    out.put("id", alert.id());
+    WebhookAlert.render(alert, out);
+    return io.procwatch.infra.Json.mapper().writeValueAsString(out);
+  }
+
+  @Test
+  void aSharedFrameIsRenderedOnceAndIsTheSameTextAsThePerClientRendering() throws Exception {
+    Alert firing = AlertNumberingTest.alert("P-F~1", "P-F", Instant.parse("2026-03-10T04:00:00Z"));
+    Alert acked = new AlertChange.Acknowledged("P-F~1", "sup", "seen \"quoted\" 中文", Instant.parse("2026-03-10T05:00:00Z"))
+        .apply(firing);
+    for (Alert a : List.of(firing, acked)) {
+      String kind = a == firing ? "RAISED" : "ACKNOWLEDGED";
+      AlertFeed.Frame frame = new AlertFeed.Frame(new AlertProjection.Numbered(42, kind, null, a, 0));
+      String text = frame.text();
+      assertThat(text).isEqualTo(perClientRendering(kind, 42, a));
+      assertThat(frame.text()).isSameAs(text); // rendered once, then shared
+    }
+  }
+
+  @Test
+  void clientsWithDifferentFiltersAndAResumingClientGetByteIdenticalMessagesForTheSameChange() throws Exception {
+    try (FeedClient all = FeedClient.connect(service, "?buyer=B-FRM");
+        FeedClient critical = FeedClient.connect(service, "?buyer=B-FRM&severity=critical&rule=SQ01")) {
+      for (FeedClient c : List.of(all, critical)) c.await(kind("SNAPSHOT_END"));
+      ingest(service, sq01("FM-1", "B-FRM") + "\n" + sq01("FM-2", "B-FRM"));
+      List<Long> sequences = settled(service, "buyer", "B-FRM", 2);
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> all.changeSequences().equals(sequences)
+          && critical.changeSequences().size() >= 2);
+      try (FeedClient resumed = FeedClient.connect(service, "?buyer=B-FRM&since=" + (sequences.get(0) - 1))) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> resumed.changeSequences().equals(sequences));
+        Map<Long, String> live = changeTexts(all);
+        assertThat(live.keySet()).containsExactlyElementsOf(sequences);
+        Map<Long, String> filtered = changeTexts(critical);
+        assertThat(filtered).hasSizeGreaterThanOrEqualTo(2);
+        filtered.forEach((seq, text) -> assertThat(text).isEqualTo(live.get(seq)));
+        // read back from the database, rendered without a frame
+        assertThat(changeTexts(resumed)).isEqualTo(live);
+        for (JsonNode m : all.changes()) {
+          Alert alert;
+          try (Connection c = service.db().dataSource().getConnection();
+              PreparedStatement ps = c.prepareStatement("SELECT body FROM alert WHERE alert_id = ?")) {
+            ps.setString(1, m.get("id").asText());
+            try (ResultSet rs = ps.executeQuery()) {
+              assertThat(rs.next()).isTrue();
+              alert = io.procwatch.infra.Json.mapper().readValue(rs.getString(1), Alert.class);
+            }
+          }
+          long seq = m.get("sequence").asLong();
+          assertThat(live.get(seq)).isEqualTo(perClientRendering(m.get("kind").asText(), seq, alert));
+        }
+      }
+    }
+  }
+
+  /** The change messages a client received, as text, by sequence. */
+  private static Map<Long, String> changeTexts(FeedClient c) throws Exception {
+    Map<Long, String> out = new java.util.LinkedHashMap<>();
+    for (String t : c.texts) {
+      JsonNode m = io.procwatch.infra.Json.mapper().readTree(t);
+      if (m.get("kind").asText().matches("RAISED|PREWARNING|ACKNOWLEDGED|RESOLVED")) out.put(m.get("sequence").asLong(), t);
+    }
+    return out;
+  }
+
   @Test
   void resumeDeliversExactlyTheChangesMissedWhileAwayThenLive() {
     ingest(service, sq01("FR-1", "B-RES"));

@@ -30,6 +30,8 @@ import org.awaitility.Awaitility;
  */
 final class FeedClient implements AutoCloseable {
   final List<JsonNode> received = new CopyOnWriteArrayList<>();
+  /** The same messages as received, as text. */
+  final List<String> texts = new CopyOnWriteArrayList<>();
   final CompletionStage<WebSocketUpgradeResponse> upgrade;
   final CompletionStage<Done> closed;
   private final CompletableFuture<Optional<Message>> outgoing;
@@ -38,7 +40,10 @@ final class FeedClient implements AutoCloseable {
     Materializer mat = Materializer.matFromSystem(service.system());
     Sink<Message, CompletionStage<Done>> in = Flow.<Message>create()
         .mapAsync(1, m -> m.asTextMessage().getStreamedText().runFold("", String::concat, mat))
-        .toMat(Sink.foreach(text -> received.add(json(text))), Keep.right());
+        .toMat(Sink.foreach(text -> {
+          texts.add(text);
+          received.add(json(text));
+        }), Keep.right());
     Flow<Message, Message, Pair<CompletionStage<Done>, CompletableFuture<Optional<Message>>>> flow =
         Flow.fromSinkAndSourceMat(in, Source.<Message>maybe(), Keep.both());
     String uri = service.baseUrl().replace("http://", "ws://") + "/api/v1/alerts/stream" + query;
