@@ -1,0 +1,98 @@
+package io.procwatch.pattern;
+
+import io.procwatch.infra.Sql;
+import io.procwatch.infra.Vendor;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/** SQL shared by the pattern projection and checker: id lists as one array parameter, month keys, the counter upsert. */
+final class PatternSql {
+  /** At most this many ids in one {@code = ANY(?)} parameter. */
+  static final int CHUNK = 1_000;
+
+  private PatternSql() {}
+
+  /** One parameter holding a list of strings, for {@code column = ANY(?)} (PostgreSQL and H2 2.x alike). */
+  static Array strings(Connection c, Collection<String> values) throws SQLException {
+    return c.createArrayOf("VARCHAR", values.toArray(new String[0]));
+  }
+
+  static Array longs(Connection c, Collection<Long> values) throws SQLException {
+    return c.createArrayOf("BIGINT", values.toArray(new Long[0]));
+  }
+
+  /** Splits a collection into lists of at most {@link #CHUNK}. */
+  static <T> List<List<T>> chunks(Collection<T> values) {
+    List<List<T>> out = new ArrayList<>();
+    List<T> cur = new ArrayList<>();
+    for (T v : values) {
+      cur.add(v);
+      if (cur.size() == CHUNK) {
+        out.add(cur);
+        cur = new ArrayList<>();
+      }
+    }
+    if (!cur.isEmpty()) out.add(cur);
+    return out;
+  }
+
+  /** The month of an instant in Asia/Shanghai, as year * 100 + month (the key of {@code xp_bid_count}). */
+  static int ym(Instant t) {
+    ZonedDateTime z = t.atZone(BuyerRules.SHANGHAI);
+    return z.getYear() * 100 + z.getMonthValue();
+  }
+
+  /** The first instant of the Shanghai month after the one {@code t} lies in. */
+  static Instant nextMonth(Instant t) {
+    return t.atZone(BuyerRules.SHANGHAI).withDayOfMonth(1).toLocalDate().plusMonths(1).atStartOfDay(BuyerRules.SHANGHAI)
+        .toInstant();
+  }
+
+  /** True if {@code t} is the first instant of a Shanghai month. */
+  static boolean monthStart(Instant t) {
+    ZonedDateTime z = t.atZone(BuyerRules.SHANGHAI);
+    return z.getDayOfMonth() == 1 && z.toLocalTime().equals(java.time.LocalTime.MIDNIGHT);
+  }
+
+  /** Adds to a counter row of {@code xp_bid_count}, creating it if needed; atomic under concurrent writers. */
+  static String counterUpsert(Vendor vendor) {
+    return switch (vendor) {
+      case POSTGRESQL -> "INSERT INTO xp_bid_count (kind, owner, ym, submitted, disqualified) VALUES (?, ?, ?, ?, ?)"
+          + " ON CONFLICT (kind, owner, ym) DO UPDATE SET submitted = xp_bid_count.submitted + EXCLUDED.submitted,"
+          + " disqualified = xp_bid_count.disqualified + EXCLUDED.disqualified";
+      case H2 -> "MERGE INTO xp_bid_count t USING (VALUES (CAST(? AS CHAR(1)), CAST(? AS VARCHAR(256)), CAST(? AS INTEGER),"
+          + " CAST(? AS INTEGER), CAST(? AS INTEGER))) s (kind, owner, ym, submitted, disqualified)"
+          + " ON t.kind = s.kind AND t.owner = s.owner AND t.ym = s.ym"
+          + " WHEN MATCHED THEN UPDATE SET submitted = t.submitted + s.submitted, disqualified = t.disqualified + s.disqualified"
+          + " WHEN NOT MATCHED THEN INSERT (kind, owner, ym, submitted, disqualified)"
+          + " VALUES (s.kind, s.owner, s.ym, s.submitted, s.disqualified)";
+    };
+  }
+
+  static void bind(PreparedStatement ps, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      Object a = args[i];
+      if (a instanceof Instant t) Sql.setInstant(ps, i + 1, t);
+      else ps.setObject(i + 1, a);
+    }
+  }
+
+  /** Code point order: PostgreSQL's C collation and H2's default, for the tie-break of {@code MAX(contract_id)}. */
+  static int compareCodePoints(String a, String b) {
+    int i = 0, j = 0;
+    while (i < a.length() && j < b.length()) {
+      int x = a.codePointAt(i), y = b.codePointAt(j);
+      if (x != y) return Integer.compare(x, y);
+      i += Character.charCount(x);
+      j += Character.charCount(y);
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
+  }
+}
