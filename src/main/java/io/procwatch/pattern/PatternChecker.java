@@ -213,7 +213,8 @@ public final class PatternChecker implements AutoCloseable {
       flaggedBefore = flagged;
       if (!handled.isEmpty()) {
         // exactly the marks read above: ids are not commit-ordered, so no range
-        try (PreparedStatement d = c.prepareStatement("DELETE FROM xp_dirty WHERE id = ANY(?)")) {
+        try (PreparedStatement d = c.prepareStatement(
+            "DELETE FROM xp_dirty WHERE id IN (SELECT k.id FROM UNNEST(CAST(? AS BIGINT ARRAY)) AS k(id))")) {
           d.setArray(1, PatternSql.longs(c, handled));
           d.executeUpdate();
         }
@@ -275,10 +276,10 @@ public final class PatternChecker implements AutoCloseable {
     boolean whole = PatternSql.monthStart(since);
     Set<String> partial = new LinkedHashSet<>();
     for (List<String> chunk : PatternSql.chunks(owners)) {
-      try (PreparedStatement q = c.prepareStatement(
-          "SELECT owner, ym, submitted, disqualified FROM xp_bid_count WHERE kind = ? AND owner = ANY(?) AND ym >= ?")) {
-        q.setString(1, kind);
-        q.setArray(2, PatternSql.strings(c, chunk));
+      try (PreparedStatement q = c.prepareStatement("SELECT n.owner, n.ym, n.submitted, n.disqualified FROM "
+          + PatternSql.keys("k", "owner") + " JOIN xp_bid_count n ON n.kind = ? AND n.owner = k.owner AND n.ym >= ?")) {
+        q.setArray(1, PatternSql.strings(c, chunk));
+        q.setString(2, kind);
         q.setInt(3, first);
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) {
@@ -296,9 +297,9 @@ public final class PatternChecker implements AutoCloseable {
     String column = kind.equals("b") ? "buyer" : "supplier";
     for (List<String> chunk : PatternSql.chunks(partial)) {
       try (PreparedStatement q = c.prepareStatement("SELECT b." + column + ", SUM(b.bids),"
-          + " SUM(CASE WHEN b.disqualified THEN b.bids ELSE 0 END) FROM xp_bid b JOIN xp_project p ON p.project_id = b.project_id"
-          + " WHERE b." + column + " = ANY(?) AND NOT p.cancelled AND b.received_at >= ? AND b.received_at < ?"
-          + " GROUP BY b." + column)) {
+          + " SUM(CASE WHEN b.disqualified THEN b.bids ELSE 0 END) FROM " + PatternSql.keys("k", "owner")
+          + " JOIN xp_bid b ON b." + column + " = k.owner AND b.received_at >= ? AND b.received_at < ?"
+          + " JOIN xp_project p ON p.project_id = b.project_id WHERE NOT p.cancelled GROUP BY b." + column)) {
         q.setArray(1, PatternSql.strings(c, chunk));
         q.setTimestamp(2, java.sql.Timestamp.from(since));
         q.setTimestamp(3, java.sql.Timestamp.from(PatternSql.nextMonth(since)));
@@ -332,10 +333,9 @@ public final class PatternChecker implements AutoCloseable {
     Map<String, Set<String>> projects = new HashMap<>();
     Map<String, Set<String>> prefixes = new HashMap<>();
     for (List<String> chunk : PatternSql.chunks(suppliers)) {
-      try (PreparedStatement q = c.prepareStatement(
-          "SELECT b.supplier, p.award_supplier FROM xp_bid b JOIN xp_project p ON p.project_id = b.project_id"
-              + " WHERE b.supplier = ANY(?) AND NOT p.cancelled AND NOT b.disqualified AND p.award_supplier IS NOT NULL"
-              + " AND p.award_at >= ?")) {
+      try (PreparedStatement q = c.prepareStatement("SELECT b.supplier, p.award_supplier FROM " + PatternSql.keys("k", "s")
+          + " JOIN xp_bid b ON b.supplier = k.s JOIN xp_project p ON p.project_id = b.project_id"
+          + " WHERE NOT p.cancelled AND NOT b.disqualified AND p.award_supplier IS NOT NULL AND p.award_at >= ?")) {
         q.setArray(1, PatternSql.strings(c, chunk));
         q.setTimestamp(2, java.sql.Timestamp.from(since.xp04()));
         try (ResultSet rs = q.executeQuery()) {
@@ -346,11 +346,11 @@ public final class PatternChecker implements AutoCloseable {
           }
         }
       }
-      try (PreparedStatement q = c.prepareStatement(
-          "SELECT award_supplier, project_id, category FROM xp_project WHERE award_supplier = ANY(?) AND NOT cancelled"
-              + " AND award_at >= ? UNION SELECT k.supplier, p.project_id, p.category FROM xp_contract k"
-              + " JOIN xp_project p ON p.project_id = k.project_id WHERE k.supplier = ANY(?) AND NOT p.cancelled"
-              + " AND k.signed_at >= ?")) {
+      try (PreparedStatement q = c.prepareStatement("SELECT p.award_supplier, p.project_id, p.category FROM "
+          + PatternSql.keys("k", "s") + " JOIN xp_project p ON p.award_supplier = k.s WHERE NOT p.cancelled AND p.award_at >= ?"
+          + " UNION SELECT x.supplier, p.project_id, p.category FROM " + PatternSql.keys("k2", "s")
+          + " JOIN xp_contract x ON x.supplier = k2.s JOIN xp_project p ON p.project_id = x.project_id"
+          + " WHERE NOT p.cancelled AND x.signed_at >= ?")) {
         java.sql.Array ids = PatternSql.strings(c, chunk);
         q.setArray(1, ids);
         q.setTimestamp(2, java.sql.Timestamp.from(since.xp06()));
@@ -394,8 +394,8 @@ public final class PatternChecker implements AutoCloseable {
     for (String p : projectIds) out.put(p, null);
     for (List<String> chunk : PatternSql.chunks(projectIds)) {
       Map<String, String[]> awarded = new HashMap<>();
-      try (PreparedStatement q = c.prepareStatement(
-          "SELECT project_id, buyer, award_supplier, cancelled, award_at FROM xp_project WHERE project_id = ANY(?)")) {
+      try (PreparedStatement q = c.prepareStatement("SELECT p.project_id, p.buyer, p.award_supplier, p.cancelled, p.award_at"
+          + " FROM " + PatternSql.keys("k", "id") + " JOIN xp_project p ON p.project_id = k.id")) {
         q.setArray(1, PatternSql.strings(c, chunk));
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) {
@@ -407,8 +407,8 @@ public final class PatternChecker implements AutoCloseable {
       }
       if (awarded.isEmpty()) continue;
       Map<String, BigDecimal[]> amounts = new HashMap<>();
-      try (PreparedStatement q = c.prepareStatement(
-          "SELECT project_id, supplier, amount FROM xp_bid WHERE project_id = ANY(?) AND NOT disqualified")) {
+      try (PreparedStatement q = c.prepareStatement("SELECT b.project_id, b.supplier, b.amount FROM " + PatternSql.keys("k", "id")
+          + " JOIN xp_bid b ON b.project_id = k.id WHERE NOT b.disqualified")) {
         q.setArray(1, PatternSql.strings(c, awarded.keySet()));
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) {
@@ -434,9 +434,9 @@ public final class PatternChecker implements AutoCloseable {
     for (String b : buyers) out.put(b, new ArrayList<>());
     for (List<String> chunk : PatternSql.chunks(buyers)) {
       try (PreparedStatement q = c.prepareStatement(
-          "SELECT p.buyer, k.project_id, k.contract_id, k.supplier, p.category, p.category_kind, p.fiscal_year, p.method,"
-              + " k.amount, k.signed_at FROM xp_contract k JOIN xp_project p ON p.project_id = k.project_id"
-              + " WHERE p.buyer = ANY(?) AND NOT p.cancelled")) {
+          "SELECT p.buyer, x.project_id, x.contract_id, x.supplier, p.category, p.category_kind, p.fiscal_year, p.method,"
+              + " x.amount, x.signed_at FROM " + PatternSql.keys("k", "b") + " JOIN xp_project p ON p.buyer = k.b"
+              + " JOIN xp_contract x ON x.project_id = p.project_id WHERE NOT p.cancelled")) {
         q.setArray(1, PatternSql.strings(c, chunk));
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) {

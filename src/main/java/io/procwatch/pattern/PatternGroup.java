@@ -23,7 +23,7 @@ import java.util.TreeMap;
 
 /**
  * One group of project events applied to the pattern tables with a bounded number of statements: the projects of
- * the group, the bid rows and contracts the facts touch are read in a few {@code = ANY(?)} queries; the facts are
+ * the group, the bid rows and contracts the facts touch are read in a few queries (keys joined from an array); the facts are
  * applied in journal order to that state in memory; the result is written back with one JDBC batch per table and
  * kind of write, the bid counters ({@code xp_bid_count}) as one batch of upserts in a fixed key order (so two
  * projection instances that touch the same buyer never deadlock), and the owners to check as one batch.
@@ -137,8 +137,6 @@ final class PatternGroup {
   private void load(List<Item> items) throws Exception {
     Set<String> ids = new LinkedHashSet<>();
     Set<String> contractProjects = new HashSet<>();
-    Set<String> bidProjects = new HashSet<>();
-    Set<String> bidSuppliers = new HashSet<>();
     for (Item item : items) {
       ids.add(item.projectId());
       for (Fact f : item.facts()) {
@@ -148,18 +146,13 @@ final class PatternGroup {
           contractProjects.add(item.projectId());
         } else if (d instanceof Fact.ContractSigned || d instanceof Fact.ContractAmended) {
           contractProjects.add(item.projectId());
-        } else if (d instanceof Fact.BidReceived b) {
-          bidProjects.add(item.projectId());
-          bidSuppliers.add(b.supplier());
-        } else if (d instanceof Fact.BidDisqualified b) {
-          bidProjects.add(item.projectId());
-          bidSuppliers.add(b.supplier());
         }
       }
     }
     for (List<String> chunk : PatternSql.chunks(ids)) {
-      try (PreparedStatement q = conn.prepareStatement("SELECT project_id, buyer, category, category_kind, fiscal_year, method,"
-          + " cancelled, award_supplier, award_amount, award_at, last_seq FROM xp_project WHERE project_id = ANY(?)")) {
+      try (PreparedStatement q = conn.prepareStatement("SELECT p.project_id, p.buyer, p.category, p.category_kind,"
+          + " p.fiscal_year, p.method, p.cancelled, p.award_supplier, p.award_amount, p.award_at, p.last_seq FROM "
+          + PatternSql.keys("k", "id") + " JOIN xp_project p ON p.project_id = k.id")) {
         q.setArray(1, PatternSql.strings(conn, chunk));
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) {
@@ -180,34 +173,41 @@ final class PatternGroup {
         }
       }
     }
-    String bidColumns = "SELECT project_id, supplier, buyer, amount, bids, disqualified, received_at FROM xp_bid";
+    String bidColumns = "SELECT b.project_id, b.supplier, b.buyer, b.amount, b.bids, b.disqualified, b.received_at FROM ";
     for (List<String> chunk : PatternSql.chunks(whole)) {
-      try (PreparedStatement q = conn.prepareStatement(bidColumns + " WHERE project_id = ANY(?)")) {
+      try (PreparedStatement q = conn.prepareStatement(bidColumns + PatternSql.keys("k", "id")
+          + " JOIN xp_bid b ON b.project_id = k.id")) {
         q.setArray(1, PatternSql.strings(conn, chunk));
-        readBids(q, null);
+        readBids(q);
       }
     }
-    bidProjects.removeAll(whole);
-    if (!bidProjects.isEmpty()) {
-      // the rows of the (project, supplier) pairs of the group: a superset by project and supplier, filtered here
-      Set<String> pairs = new HashSet<>();
-      for (Item item : items) {
-        for (Fact f : item.facts()) {
-          if (f.data() instanceof Fact.BidReceived b) pairs.add(item.projectId() + '\u0000' + b.supplier());
-          else if (f.data() instanceof Fact.BidDisqualified b) pairs.add(item.projectId() + '\u0000' + b.supplier());
-        }
+    // the rows of the group's (project, supplier) pairs, for the projects not read whole
+    List<String[]> pairs = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (Item item : items) {
+      if (whole.contains(item.projectId())) continue;
+      for (Fact f : item.facts()) {
+        String s = f.data() instanceof Fact.BidReceived b ? b.supplier()
+            : f.data() instanceof Fact.BidDisqualified d ? d.supplier() : null;
+        if (s != null && seen.add(item.projectId() + '\u0000' + s)) pairs.add(new String[] {item.projectId(), s});
       }
-      for (List<String> chunk : PatternSql.chunks(bidProjects)) {
-        try (PreparedStatement q = conn.prepareStatement(bidColumns + " WHERE project_id = ANY(?) AND supplier = ANY(?)")) {
-          q.setArray(1, PatternSql.strings(conn, chunk));
-          q.setArray(2, PatternSql.strings(conn, bidSuppliers));
-          readBids(q, pairs);
+    }
+    for (List<String[]> chunk : PatternSql.chunks(pairs)) {
+      try (PreparedStatement q = conn.prepareStatement(bidColumns + "UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS VARCHAR ARRAY))"
+          + " AS k(project_id, supplier) JOIN xp_bid b ON b.project_id = k.project_id AND b.supplier = k.supplier")) {
+        List<String> ps = new ArrayList<>(), ss = new ArrayList<>();
+        for (String[] pair : chunk) {
+          ps.add(pair[0]);
+          ss.add(pair[1]);
         }
+        q.setArray(1, PatternSql.strings(conn, ps));
+        q.setArray(2, PatternSql.strings(conn, ss));
+        readBids(q);
       }
     }
     for (List<String> chunk : PatternSql.chunks(contractProjects)) {
-      try (PreparedStatement q = conn.prepareStatement(
-          "SELECT project_id, contract_id, supplier, amount, signed_at FROM xp_contract WHERE project_id = ANY(?)")) {
+      try (PreparedStatement q = conn.prepareStatement("SELECT c.project_id, c.contract_id, c.supplier, c.amount, c.signed_at"
+          + " FROM " + PatternSql.keys("k", "id") + " JOIN xp_contract c ON c.project_id = k.id")) {
         q.setArray(1, PatternSql.strings(conn, chunk));
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) {
@@ -222,11 +222,10 @@ final class PatternGroup {
     }
   }
 
-  private void readBids(PreparedStatement q, Set<String> pairs) throws SQLException {
+  private void readBids(PreparedStatement q) throws SQLException {
     try (ResultSet rs = q.executeQuery()) {
       while (rs.next()) {
         String p = rs.getString(1), s = rs.getString(2);
-        if (pairs != null && !pairs.contains(p + '\u0000' + s)) continue;
         Bid b = new Bid(p, s, rs.getString(3), rs.getBigDecimal(4), rs.getInt(5), rs.getBoolean(6),
             rs.getTimestamp(7).toInstant());
         bids.computeIfAbsent(p, x -> new LinkedHashMap<>()).put(s, b);

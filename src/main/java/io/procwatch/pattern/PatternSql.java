@@ -14,12 +14,21 @@ import java.util.List;
 
 /** SQL shared by the pattern projection and checker: id lists as one array parameter, month keys, the counter upsert. */
 final class PatternSql {
-  /** At most this many ids in one {@code = ANY(?)} parameter. */
+  /** At most this many keys in one array parameter. */
   static final int CHUNK = 1_000;
 
   private PatternSql() {}
 
-  /** One parameter holding a list of strings, for {@code column = ANY(?)} (PostgreSQL and H2 2.x alike). */
+  /**
+   * A list of keys as a table to join with, {@code alias(column)}, bound as one array parameter (PostgreSQL and H2 2.x
+   * alike). A join from {@code UNNEST} probes the index once per key, whatever the plan: {@code column = ANY(?)} left
+   * PostgreSQL's generic plans free to filter a whole table or index range with the array instead.
+   */
+  static String keys(String alias, String column) {
+    return "UNNEST(CAST(? AS VARCHAR ARRAY)) AS " + alias + "(" + column + ")";
+  }
+
+  /** One parameter holding a list of strings (for {@link #keys}). */
   static Array strings(Connection c, Collection<String> values) throws SQLException {
     return c.createArrayOf("VARCHAR", values.toArray(new String[0]));
   }
@@ -67,7 +76,7 @@ final class PatternSql {
       case POSTGRESQL -> "INSERT INTO xp_bid_count (kind, owner, ym, submitted, disqualified) VALUES (?, ?, ?, ?, ?)"
           + " ON CONFLICT (kind, owner, ym) DO UPDATE SET submitted = xp_bid_count.submitted + EXCLUDED.submitted,"
           + " disqualified = xp_bid_count.disqualified + EXCLUDED.disqualified";
-      case H2 -> "MERGE INTO xp_bid_count t USING (VALUES (CAST(? AS CHAR(1)), CAST(? AS VARCHAR(256)), CAST(? AS INTEGER),"
+      case H2 -> "MERGE INTO xp_bid_count t USING (VALUES (CAST(? AS VARCHAR(1)), CAST(? AS VARCHAR(256)), CAST(? AS INTEGER),"
           + " CAST(? AS INTEGER), CAST(? AS INTEGER))) s (kind, owner, ym, submitted, disqualified)"
           + " ON t.kind = s.kind AND t.owner = s.owner AND t.ym = s.ym"
           + " WHEN MATCHED THEN UPDATE SET submitted = t.submitted + s.submitted, disqualified = t.disqualified + s.disqualified"

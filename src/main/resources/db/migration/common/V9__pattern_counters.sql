@@ -5,7 +5,7 @@
 -- PatternProjection in the same transaction as xp_bid (and guarded by the same last_seq), so XP07's rolling
 -- 12-month window is a sum of at most 13 rows plus, for the month the window starts in, the bids of that month only.
 CREATE TABLE xp_bid_count (
-  kind         CHAR(1)      NOT NULL,
+  kind         VARCHAR(1)   NOT NULL,
   owner        VARCHAR(256) NOT NULL,
   ym           INTEGER      NOT NULL,
   submitted    INTEGER      NOT NULL,
