@@ -276,8 +276,8 @@ public final class PatternChecker implements AutoCloseable {
     boolean whole = PatternSql.monthStart(since);
     Set<String> partial = new LinkedHashSet<>();
     for (List<String> chunk : PatternSql.chunks(owners)) {
-      try (PreparedStatement q = c.prepareStatement("SELECT n.owner, n.ym, n.submitted, n.disqualified FROM "
-          + PatternSql.keys("k", "owner") + " JOIN xp_bid_count n ON n.kind = ? AND n.owner = k.owner AND n.ym >= ?")) {
+      try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c, PatternSql.keys("k", "owner"),
+          "n.owner, n.ym, n.submitted, n.disqualified", "xp_bid_count n WHERE n.kind = ? AND n.owner = k.owner AND n.ym >= ?"))) {
         q.setArray(1, PatternSql.strings(c, chunk));
         q.setString(2, kind);
         q.setInt(3, first);
@@ -296,10 +296,11 @@ public final class PatternChecker implements AutoCloseable {
     }
     String column = kind.equals("b") ? "buyer" : "supplier";
     for (List<String> chunk : PatternSql.chunks(partial)) {
-      try (PreparedStatement q = c.prepareStatement("SELECT b." + column + ", SUM(b.bids),"
-          + " SUM(CASE WHEN b.disqualified THEN b.bids ELSE 0 END) FROM " + PatternSql.keys("k", "owner")
-          + " JOIN xp_bid b ON b." + column + " = k.owner AND b.received_at >= ? AND b.received_at < ?"
-          + " JOIN xp_project p ON p.project_id = b.project_id WHERE NOT p.cancelled GROUP BY b." + column)) {
+      try (PreparedStatement q = c.prepareStatement("SELECT owner, SUM(bids), SUM(disq) FROM (" + PatternSql.perKey(c,
+          PatternSql.keys("k", "owner"), "b." + column + " AS owner, b.bids AS bids,"
+              + " CASE WHEN b.disqualified THEN b.bids ELSE 0 END AS disq",
+          "xp_bid b JOIN xp_project p ON p.project_id = b.project_id WHERE b." + column + " = k.owner"
+              + " AND b.received_at >= ? AND b.received_at < ? AND NOT p.cancelled") + ") t GROUP BY owner")) {
         q.setArray(1, PatternSql.strings(c, chunk));
         q.setTimestamp(2, java.sql.Timestamp.from(since));
         q.setTimestamp(3, java.sql.Timestamp.from(PatternSql.nextMonth(since)));
@@ -333,9 +334,9 @@ public final class PatternChecker implements AutoCloseable {
     Map<String, Set<String>> projects = new HashMap<>();
     Map<String, Set<String>> prefixes = new HashMap<>();
     for (List<String> chunk : PatternSql.chunks(suppliers)) {
-      try (PreparedStatement q = c.prepareStatement("SELECT b.supplier, p.award_supplier FROM " + PatternSql.keys("k", "s")
-          + " JOIN xp_bid b ON b.supplier = k.s JOIN xp_project p ON p.project_id = b.project_id"
-          + " WHERE NOT p.cancelled AND NOT b.disqualified AND p.award_supplier IS NOT NULL AND p.award_at >= ?")) {
+      try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c, PatternSql.keys("k", "s"), "b.supplier, p.award_supplier",
+          "xp_bid b JOIN xp_project p ON p.project_id = b.project_id WHERE b.supplier = k.s AND NOT p.cancelled"
+              + " AND NOT b.disqualified AND p.award_supplier IS NOT NULL AND p.award_at >= ?"))) {
         q.setArray(1, PatternSql.strings(c, chunk));
         q.setTimestamp(2, java.sql.Timestamp.from(since.xp04()));
         try (ResultSet rs = q.executeQuery()) {
@@ -346,11 +347,11 @@ public final class PatternChecker implements AutoCloseable {
           }
         }
       }
-      try (PreparedStatement q = c.prepareStatement("SELECT p.award_supplier, p.project_id, p.category FROM "
-          + PatternSql.keys("k", "s") + " JOIN xp_project p ON p.award_supplier = k.s WHERE NOT p.cancelled AND p.award_at >= ?"
-          + " UNION SELECT x.supplier, p.project_id, p.category FROM " + PatternSql.keys("k2", "s")
-          + " JOIN xp_contract x ON x.supplier = k2.s JOIN xp_project p ON p.project_id = x.project_id"
-          + " WHERE NOT p.cancelled AND x.signed_at >= ?")) {
+      try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c, PatternSql.keys("k", "s"),
+          "p.award_supplier, p.project_id, p.category", "xp_project p WHERE p.award_supplier = k.s AND NOT p.cancelled"
+              + " AND p.award_at >= ?") + " UNION " + PatternSql.perKey(c, PatternSql.keys("k", "s"),
+          "w.supplier, p.project_id, p.category", "xp_contract w JOIN xp_project p ON p.project_id = w.project_id"
+              + " WHERE w.supplier = k.s AND NOT p.cancelled AND w.signed_at >= ?"))) {
         java.sql.Array ids = PatternSql.strings(c, chunk);
         q.setArray(1, ids);
         q.setTimestamp(2, java.sql.Timestamp.from(since.xp06()));
@@ -394,8 +395,8 @@ public final class PatternChecker implements AutoCloseable {
     for (String p : projectIds) out.put(p, null);
     for (List<String> chunk : PatternSql.chunks(projectIds)) {
       Map<String, String[]> awarded = new HashMap<>();
-      try (PreparedStatement q = c.prepareStatement("SELECT p.project_id, p.buyer, p.award_supplier, p.cancelled, p.award_at"
-          + " FROM " + PatternSql.keys("k", "id") + " JOIN xp_project p ON p.project_id = k.id")) {
+      try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c, PatternSql.keys("k", "id"),
+          "p.project_id, p.buyer, p.award_supplier, p.cancelled, p.award_at", "xp_project p WHERE p.project_id = k.id"))) {
         q.setArray(1, PatternSql.strings(c, chunk));
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) {
@@ -407,8 +408,8 @@ public final class PatternChecker implements AutoCloseable {
       }
       if (awarded.isEmpty()) continue;
       Map<String, BigDecimal[]> amounts = new HashMap<>();
-      try (PreparedStatement q = c.prepareStatement("SELECT b.project_id, b.supplier, b.amount FROM " + PatternSql.keys("k", "id")
-          + " JOIN xp_bid b ON b.project_id = k.id WHERE NOT b.disqualified")) {
+      try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c, PatternSql.keys("k", "id"),
+          "b.project_id, b.supplier, b.amount", "xp_bid b WHERE b.project_id = k.id AND NOT b.disqualified"))) {
         q.setArray(1, PatternSql.strings(c, awarded.keySet()));
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) {
@@ -433,10 +434,10 @@ public final class PatternChecker implements AutoCloseable {
     Map<String, List<BuyerRules.Contract>> out = new LinkedHashMap<>();
     for (String b : buyers) out.put(b, new ArrayList<>());
     for (List<String> chunk : PatternSql.chunks(buyers)) {
-      try (PreparedStatement q = c.prepareStatement(
-          "SELECT p.buyer, x.project_id, x.contract_id, x.supplier, p.category, p.category_kind, p.fiscal_year, p.method,"
-              + " x.amount, x.signed_at FROM " + PatternSql.keys("k", "b") + " JOIN xp_project p ON p.buyer = k.b"
-              + " JOIN xp_contract x ON x.project_id = p.project_id WHERE NOT p.cancelled")) {
+      try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c, PatternSql.keys("k", "b"),
+          "p.buyer, w.project_id, w.contract_id, w.supplier, p.category, p.category_kind, p.fiscal_year, p.method,"
+              + " w.amount, w.signed_at", "xp_project p JOIN xp_contract w ON w.project_id = p.project_id"
+              + " WHERE p.buyer = k.b AND NOT p.cancelled"))) {
         q.setArray(1, PatternSql.strings(c, chunk));
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) {

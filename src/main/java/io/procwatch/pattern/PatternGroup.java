@@ -150,9 +150,9 @@ final class PatternGroup {
       }
     }
     for (List<String> chunk : PatternSql.chunks(ids)) {
-      try (PreparedStatement q = conn.prepareStatement("SELECT p.project_id, p.buyer, p.category, p.category_kind,"
-          + " p.fiscal_year, p.method, p.cancelled, p.award_supplier, p.award_amount, p.award_at, p.last_seq FROM "
-          + PatternSql.keys("k", "id") + " JOIN xp_project p ON p.project_id = k.id")) {
+      try (PreparedStatement q = conn.prepareStatement(PatternSql.perKey(conn, PatternSql.keys("k", "id"),
+          "p.project_id, p.buyer, p.category, p.category_kind, p.fiscal_year, p.method, p.cancelled, p.award_supplier,"
+              + " p.award_amount, p.award_at, p.last_seq", "xp_project p WHERE p.project_id = k.id"))) {
         q.setArray(1, PatternSql.strings(conn, chunk));
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) {
@@ -173,10 +173,10 @@ final class PatternGroup {
         }
       }
     }
-    String bidColumns = "SELECT b.project_id, b.supplier, b.buyer, b.amount, b.bids, b.disqualified, b.received_at FROM ";
+    String bidColumns = "b.project_id, b.supplier, b.buyer, b.amount, b.bids, b.disqualified, b.received_at";
     for (List<String> chunk : PatternSql.chunks(whole)) {
-      try (PreparedStatement q = conn.prepareStatement(bidColumns + PatternSql.keys("k", "id")
-          + " JOIN xp_bid b ON b.project_id = k.id")) {
+      try (PreparedStatement q = conn.prepareStatement(PatternSql.perKey(conn, PatternSql.keys("k", "id"), bidColumns,
+          "xp_bid b WHERE b.project_id = k.id"))) {
         q.setArray(1, PatternSql.strings(conn, chunk));
         readBids(q);
       }
@@ -193,8 +193,9 @@ final class PatternGroup {
       }
     }
     for (List<String[]> chunk : PatternSql.chunks(pairs)) {
-      try (PreparedStatement q = conn.prepareStatement(bidColumns + "UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS VARCHAR ARRAY))"
-          + " AS k(project_id, supplier) JOIN xp_bid b ON b.project_id = k.project_id AND b.supplier = k.supplier")) {
+      try (PreparedStatement q = conn.prepareStatement(PatternSql.perKey(conn,
+          "UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS VARCHAR ARRAY)) AS k(project_id, supplier)", bidColumns,
+          "xp_bid b WHERE b.project_id = k.project_id AND b.supplier = k.supplier"))) {
         List<String> ps = new ArrayList<>(), ss = new ArrayList<>();
         for (String[] pair : chunk) {
           ps.add(pair[0]);
@@ -206,8 +207,8 @@ final class PatternGroup {
       }
     }
     for (List<String> chunk : PatternSql.chunks(contractProjects)) {
-      try (PreparedStatement q = conn.prepareStatement("SELECT c.project_id, c.contract_id, c.supplier, c.amount, c.signed_at"
-          + " FROM " + PatternSql.keys("k", "id") + " JOIN xp_contract c ON c.project_id = k.id")) {
+      try (PreparedStatement q = conn.prepareStatement(PatternSql.perKey(conn, PatternSql.keys("k", "id"),
+          "c.project_id, c.contract_id, c.supplier, c.amount, c.signed_at", "xp_contract c WHERE c.project_id = k.id"))) {
         q.setArray(1, PatternSql.strings(conn, chunk));
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) {

@@ -28,6 +28,25 @@ final class PatternSql {
     return "UNNEST(CAST(? AS VARCHAR ARRAY)) AS " + alias + "(" + column + ")";
   }
 
+  /**
+   * The rows of {@code fromWhere} for each key of {@code keys} (whose conditions name the key, e.g. {@code n.owner =
+   * k.owner}); parameters: the keys' arrays first, then those of {@code fromWhere}. On PostgreSQL a LATERAL subquery
+   * that {@code OFFSET 0} keeps from being flattened: a nested loop of one index probe per key, whatever the
+   * statistics say (tables the projection fills quickly have none until the next ANALYZE, and a plain join was then
+   * planned as a scan of every owner's rows for each key). H2, which has no LATERAL, joins per key by itself.
+   */
+  static String perKey(Connection c, String keys, String columns, String fromWhere) throws SQLException {
+    if (vendor(c) == Vendor.POSTGRESQL) {
+      return "SELECT x.* FROM " + keys + " CROSS JOIN LATERAL (SELECT " + columns + " FROM " + fromWhere + " OFFSET 0) x";
+    }
+    return "SELECT " + columns + " FROM " + keys + ", " + fromWhere;
+  }
+
+  static Vendor vendor(Connection c) throws SQLException {
+    return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres")
+        ? Vendor.POSTGRESQL : Vendor.H2;
+  }
+
   /** One parameter holding a list of strings (for {@link #keys}). */
   static Array strings(Connection c, Collection<String> values) throws SQLException {
     return c.createArrayOf("VARCHAR", values.toArray(new String[0]));
