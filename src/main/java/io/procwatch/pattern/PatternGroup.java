@@ -370,6 +370,10 @@ final class PatternGroup {
   // ------------------------------------------------------------------ writing back, one batch per kind
 
   private void write() throws Exception {
+    if (vendor == Vendor.POSTGRESQL) {
+      writeSets();
+      return;
+    }
     List<Project> inserted = new ArrayList<>(), updated = new ArrayList<>();
     for (Project p : projects.values()) {
       if (p.isNew) inserted.add(p);
@@ -394,12 +398,7 @@ final class PatternGroup {
           });
     }
     List<Bid> newBids = new ArrayList<>(), changedBids = new ArrayList<>();
-    for (Map<String, Bid> rows : bids.values()) {
-      for (Bid b : rows.values()) {
-        if (b.isNew) newBids.add(b);
-        else if (b.changed) changedBids.add(b);
-      }
-    }
+    splitBids(newBids, changedBids);
     if (!newBids.isEmpty()) {
       batch("INSERT INTO xp_bid (project_id, supplier, buyer, amount, bids, disqualified, received_at)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?)", newBids, (ps, b) -> {
@@ -423,12 +422,7 @@ final class PatternGroup {
           });
     }
     List<Contract> newContracts = new ArrayList<>(), changedContracts = new ArrayList<>();
-    for (Map<String, Contract> rows : contracts.values()) {
-      for (Contract k : rows.values()) {
-        if (k.isNew) newContracts.add(k);
-        else if (k.changed) changedContracts.add(k);
-      }
-    }
+    splitContracts(newContracts, changedContracts);
     if (!newContracts.isEmpty()) {
       batch("INSERT INTO xp_contract (project_id, contract_id, supplier, amount, signed_at) VALUES (?, ?, ?, ?, ?)",
           newContracts, (ps, k) -> {
@@ -455,6 +449,143 @@ final class PatternGroup {
     }
   }
 
+  private void splitBids(List<Bid> inserted, List<Bid> updated) {
+    for (Map<String, Bid> rows : bids.values()) {
+      for (Bid b : rows.values()) {
+        if (b.isNew) inserted.add(b);
+        else if (b.changed) updated.add(b);
+      }
+    }
+  }
+
+  private void splitContracts(List<Contract> inserted, List<Contract> updated) {
+    for (Map<String, Contract> rows : contracts.values()) {
+      for (Contract k : rows.values()) {
+        if (k.isNew) inserted.add(k);
+        else if (k.changed) updated.add(k);
+      }
+    }
+  }
+
+  /**
+   * PostgreSQL: each kind of write is one statement over all rows of the group, the rows passed as one text array per
+   * column and cast in SQL ({@code INSERT … SELECT … FROM UNNEST}, {@code UPDATE … FROM UNNEST}): at most eight
+   * executions a group instead of one per row (a JDBC batch saves the round trips, not the executions).
+   */
+  private void writeSets() throws Exception {
+    List<Object[]> inserted = new ArrayList<>(), updated = new ArrayList<>();
+    for (Project p : projects.values()) {
+      Object[] state = {p.method, p.cancelled, p.awardSupplier, p.awardAmount, p.awardAt, p.lastSeq};
+      if (p.isNew) inserted.add(concat(new Object[] {p.id, p.buyer, p.category, p.kind, p.fiscalYear}, state));
+      else if (p.changed) updated.add(concat(new Object[] {p.id}, state));
+    }
+    String[] state = {"method VARCHAR", "cancelled BOOLEAN", "award_supplier VARCHAR", "award_amount NUMERIC",
+        "award_at TIMESTAMP WITH TIME ZONE", "last_seq BIGINT"};
+    insert("xp_project", concat(new String[] {"project_id VARCHAR", "buyer VARCHAR", "category VARCHAR",
+        "category_kind VARCHAR", "fiscal_year INTEGER"}, state), inserted, "");
+    update("xp_project", new String[] {"project_id VARCHAR"}, state, updated);
+    List<Bid> newBids = new ArrayList<>(), changedBids = new ArrayList<>();
+    splitBids(newBids, changedBids);
+    List<Object[]> rows = new ArrayList<>();
+    for (Bid b : newBids) rows.add(new Object[] {b.projectId, b.supplier, b.buyer, b.amount, b.bids, b.disqualified, b.receivedAt});
+    insert("xp_bid", new String[] {"project_id VARCHAR", "supplier VARCHAR", "buyer VARCHAR", "amount NUMERIC",
+        "bids INTEGER", "disqualified BOOLEAN", "received_at TIMESTAMP WITH TIME ZONE"}, rows, "");
+    rows = new ArrayList<>();
+    for (Bid b : changedBids) rows.add(new Object[] {b.projectId, b.supplier, b.amount, b.bids, b.disqualified});
+    update("xp_bid", new String[] {"project_id VARCHAR", "supplier VARCHAR"},
+        new String[] {"amount NUMERIC", "bids INTEGER", "disqualified BOOLEAN"}, rows);
+    List<Contract> newContracts = new ArrayList<>(), changedContracts = new ArrayList<>();
+    splitContracts(newContracts, changedContracts);
+    String[] contract = {"supplier VARCHAR", "amount NUMERIC", "signed_at TIMESTAMP WITH TIME ZONE"};
+    rows = new ArrayList<>();
+    for (Contract k : newContracts) rows.add(new Object[] {k.projectId, k.contractId, k.supplier, k.amount, k.signedAt});
+    insert("xp_contract", concat(new String[] {"project_id VARCHAR", "contract_id VARCHAR"}, contract), rows, "");
+    rows = new ArrayList<>();
+    for (Contract k : changedContracts) rows.add(new Object[] {k.projectId, k.contractId, k.supplier, k.amount, k.signedAt});
+    update("xp_contract", new String[] {"project_id VARCHAR", "contract_id VARCHAR"}, contract, rows);
+    rows = new ArrayList<>();
+    for (var e : counts.entrySet()) {
+      int[] n = e.getValue();
+      if (n[0] != 0 || n[1] != 0) rows.add(new Object[] {e.getKey().kind(), e.getKey().owner(), e.getKey().ym(), n[0], n[1]});
+    }
+    // in key order: the counter rows of a buyer are shared by all projection instances, and a fixed lock order means
+    // two groups wait for each other instead of deadlocking
+    insert("xp_bid_count", new String[] {"kind VARCHAR", "owner VARCHAR", "ym INTEGER", "submitted INTEGER",
+        "disqualified INTEGER"}, rows, " ORDER BY 1, 2, 3 ON CONFLICT (kind, owner, ym) DO UPDATE SET"
+            + " submitted = xp_bid_count.submitted + EXCLUDED.submitted,"
+            + " disqualified = xp_bid_count.disqualified + EXCLUDED.disqualified");
+    rows = new ArrayList<>();
+    for (String owner : dirty) rows.add(new Object[] {owner});
+    insert("xp_dirty", new String[] {"owner VARCHAR"}, rows, "");
+  }
+
+  /** {@code INSERT INTO table (columns) SELECT casts FROM UNNEST(arrays) AS k(columns) tail}; columns "name TYPE". */
+  private void insert(String table, String[] columns, List<Object[]> rows, String tail) throws SQLException {
+    if (rows.isEmpty()) return;
+    StringBuilder names = new StringBuilder(), casts = new StringBuilder();
+    for (String col : columns) {
+      String name = col.substring(0, col.indexOf(' '));
+      if (names.length() > 0) {
+        names.append(", ");
+        casts.append(", ");
+      }
+      names.append(name);
+      casts.append("CAST(k.").append(name).append(" AS ").append(col.substring(col.indexOf(' ') + 1)).append(')');
+    }
+    set("INSERT INTO " + table + " (" + names + ") SELECT " + casts + " FROM " + unnest(columns.length, names) + tail, rows);
+  }
+
+  /** {@code UPDATE table t SET column = cast, … FROM UNNEST(arrays) AS k(keys, columns) WHERE t.key = k.key …}. */
+  private void update(String table, String[] keys, String[] columns, List<Object[]> rows) throws SQLException {
+    if (rows.isEmpty()) return;
+    StringBuilder names = new StringBuilder(), sets = new StringBuilder(), where = new StringBuilder();
+    for (String key : keys) {
+      String name = key.substring(0, key.indexOf(' '));
+      if (names.length() > 0) {
+        names.append(", ");
+        where.append(" AND ");
+      }
+      names.append(name);
+      where.append("t.").append(name).append(" = k.").append(name);
+    }
+    for (String col : columns) {
+      String name = col.substring(0, col.indexOf(' '));
+      names.append(", ").append(name);
+      if (sets.length() > 0) sets.append(", ");
+      sets.append(name).append(" = CAST(k.").append(name).append(" AS ").append(col.substring(col.indexOf(' ') + 1)).append(')');
+    }
+    set("UPDATE " + table + " t SET " + sets + " FROM " + unnest(keys.length + columns.length, names) + " WHERE " + where,
+        rows);
+  }
+
+  private static String unnest(int n, CharSequence names) {
+    StringBuilder u = new StringBuilder("UNNEST(");
+    for (int i = 0; i < n; i++) u.append(i == 0 ? "" : ", ").append("CAST(? AS VARCHAR ARRAY)");
+    return u.append(") AS k(").append(names).append(')').toString();
+  }
+
+  /** Binds column i of every row, as text, to parameter i. */
+  private void set(String sql, List<Object[]> rows) throws SQLException {
+    int n = rows.get(0).length;
+    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+      for (int i = 0; i < n; i++) {
+        String[] column = new String[rows.size()];
+        for (int r = 0; r < rows.size(); r++) {
+          Object v = rows.get(r)[i];
+          column[r] = v == null ? null : v instanceof BigDecimal d ? d.toPlainString() : v.toString();
+        }
+        ps.setArray(i + 1, conn.createArrayOf("VARCHAR", column));
+      }
+      ps.executeUpdate();
+    }
+  }
+
+  private static <T> T[] concat(T[] a, T[] b) {
+    T[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   private static void projectState(PreparedStatement ps, int i, Project p) throws SQLException {
     if (p.method == null) ps.setNull(i, Types.VARCHAR);
     else ps.setString(i, p.method);
@@ -468,22 +599,20 @@ final class PatternGroup {
   }
 
   /**
-   * The counter deltas, in key order (every projection instance locks counter rows in the same order, so two groups
-   * that touch the same buyer wait for each other instead of deadlocking). On H2 one statement at a time (no round
-   * trips in-process), retried if another instance created the same row concurrently.
+   * H2: the counter deltas in key order, one statement at a time (no round trips in-process), retried if another
+   * projection instance created the same row concurrently.
    */
   private void writeCounts() throws Exception {
     List<Map.Entry<CountKey, int[]>> rows = new ArrayList<>();
     for (var e : counts.entrySet()) if (e.getValue()[0] != 0 || e.getValue()[1] != 0) rows.add(e);
     if (rows.isEmpty()) return;
-    String sql = PatternSql.counterUpsert(vendor);
-    if (vendor == Vendor.POSTGRESQL) {
-      batch(sql, rows, PatternGroup::bindCount);
-      return;
-    }
-    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+    try (PreparedStatement ps = conn.prepareStatement(PatternSql.counterUpsert(vendor))) {
       for (var e : rows) {
-        bindCount(ps, e);
+        ps.setString(1, e.getKey().kind());
+        ps.setString(2, e.getKey().owner());
+        ps.setInt(3, e.getKey().ym());
+        ps.setInt(4, e.getValue()[0]);
+        ps.setInt(5, e.getValue()[1]);
         for (int attempt = 1; ; attempt++) {
           try {
             ps.executeUpdate();
@@ -494,14 +623,6 @@ final class PatternGroup {
         }
       }
     }
-  }
-
-  private static void bindCount(PreparedStatement ps, Map.Entry<CountKey, int[]> e) throws SQLException {
-    ps.setString(1, e.getKey().kind());
-    ps.setString(2, e.getKey().owner());
-    ps.setInt(3, e.getKey().ym());
-    ps.setInt(4, e.getValue()[0]);
-    ps.setInt(5, e.getValue()[1]);
   }
 
   private interface Binder<T> {
