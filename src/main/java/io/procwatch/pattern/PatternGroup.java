@@ -443,10 +443,10 @@ final class PatternGroup {
             ps.setString(5, k.contractId);
           });
     }
-    writeCounts();
     if (!dirty.isEmpty()) {
       batch("INSERT INTO xp_dirty (owner) VALUES (?)", dirty, (ps, owner) -> ps.setString(1, owner));
     }
+    writeCounts();
   }
 
   private void splitBids(List<Bid> inserted, List<Bid> updated) {
@@ -504,6 +504,10 @@ final class PatternGroup {
     for (Contract k : changedContracts) rows.add(new Object[] {k.projectId, k.contractId, k.supplier, k.amount, k.signedAt});
     update("xp_contract", new String[] {"project_id VARCHAR", "contract_id VARCHAR"}, contract, rows);
     rows = new ArrayList<>();
+    for (String owner : dirty) rows.add(new Object[] {owner});
+    insert("xp_dirty", new String[] {"owner VARCHAR"}, rows, "");
+    // last: the counter rows of a buyer are shared by all projection instances; locked as briefly as possible
+    rows = new ArrayList<>();
     for (var e : counts.entrySet()) {
       int[] n = e.getValue();
       if (n[0] != 0 || n[1] != 0) rows.add(new Object[] {e.getKey().kind(), e.getKey().owner(), e.getKey().ym(), n[0], n[1]});
@@ -514,9 +518,6 @@ final class PatternGroup {
         "disqualified INTEGER"}, rows, " ORDER BY 1, 2, 3 ON CONFLICT (kind, owner, ym) DO UPDATE SET"
             + " submitted = xp_bid_count.submitted + EXCLUDED.submitted,"
             + " disqualified = xp_bid_count.disqualified + EXCLUDED.disqualified");
-    rows = new ArrayList<>();
-    for (String owner : dirty) rows.add(new Object[] {owner});
-    insert("xp_dirty", new String[] {"owner VARCHAR"}, rows, "");
   }
 
   /** {@code INSERT INTO table (columns) SELECT casts FROM UNNEST(arrays) AS k(columns) tail}; columns "name TYPE". */
