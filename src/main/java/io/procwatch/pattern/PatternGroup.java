@@ -607,7 +607,7 @@ final class PatternGroup {
     List<Map.Entry<CountKey, int[]>> rows = new ArrayList<>();
     for (var e : counts.entrySet()) if (e.getValue()[0] != 0 || e.getValue()[1] != 0) rows.add(e);
     if (rows.isEmpty()) return;
-    try (PreparedStatement ps = conn.prepareStatement(PatternSql.counterUpsert(vendor))) {
+    try (PreparedStatement ps = conn.prepareStatement(PatternSql.H2_COUNTER_MERGE)) {
       for (var e : rows) {
         ps.setString(1, e.getKey().kind());
         ps.setString(2, e.getKey().owner());

@@ -1,10 +1,8 @@
 package io.procwatch.pattern;
 
-import io.procwatch.infra.Sql;
 import io.procwatch.infra.Vendor;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -89,28 +87,16 @@ final class PatternSql {
     return z.getDayOfMonth() == 1 && z.toLocalTime().equals(java.time.LocalTime.MIDNIGHT);
   }
 
-  /** Adds to a counter row of {@code xp_bid_count}, creating it if needed; atomic under concurrent writers. */
-  static String counterUpsert(Vendor vendor) {
-    return switch (vendor) {
-      case POSTGRESQL -> "INSERT INTO xp_bid_count (kind, owner, ym, submitted, disqualified) VALUES (?, ?, ?, ?, ?)"
-          + " ON CONFLICT (kind, owner, ym) DO UPDATE SET submitted = xp_bid_count.submitted + EXCLUDED.submitted,"
-          + " disqualified = xp_bid_count.disqualified + EXCLUDED.disqualified";
-      case H2 -> "MERGE INTO xp_bid_count t USING (VALUES (CAST(? AS VARCHAR(1)), CAST(? AS VARCHAR(256)), CAST(? AS INTEGER),"
-          + " CAST(? AS INTEGER), CAST(? AS INTEGER))) s (kind, owner, ym, submitted, disqualified)"
-          + " ON t.kind = s.kind AND t.owner = s.owner AND t.ym = s.ym"
-          + " WHEN MATCHED THEN UPDATE SET submitted = t.submitted + s.submitted, disqualified = t.disqualified + s.disqualified"
-          + " WHEN NOT MATCHED THEN INSERT (kind, owner, ym, submitted, disqualified)"
-          + " VALUES (s.kind, s.owner, s.ym, s.submitted, s.disqualified)";
-    };
-  }
-
-  static void bind(PreparedStatement ps, Object... args) throws SQLException {
-    for (int i = 0; i < args.length; i++) {
-      Object a = args[i];
-      if (a instanceof Instant t) Sql.setInstant(ps, i + 1, t);
-      else ps.setObject(i + 1, a);
-    }
-  }
+  /**
+   * H2: adds to a counter row of {@code xp_bid_count}, creating it if needed (PostgreSQL upserts a whole group's rows
+   * in one {@code INSERT … ON CONFLICT}, see {@code PatternGroup}).
+   */
+  static final String H2_COUNTER_MERGE = "MERGE INTO xp_bid_count t USING (VALUES (CAST(? AS VARCHAR(1)),"
+      + " CAST(? AS VARCHAR(256)), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER)))"
+      + " s (kind, owner, ym, submitted, disqualified) ON t.kind = s.kind AND t.owner = s.owner AND t.ym = s.ym"
+      + " WHEN MATCHED THEN UPDATE SET submitted = t.submitted + s.submitted, disqualified = t.disqualified + s.disqualified"
+      + " WHEN NOT MATCHED THEN INSERT (kind, owner, ym, submitted, disqualified)"
+      + " VALUES (s.kind, s.owner, s.ym, s.submitted, s.disqualified)";
 
   /** Code point order: PostgreSQL's C collation and H2's default, for the tie-break of {@code MAX(contract_id)}. */
   static int compareCodePoints(String a, String b) {
