@@ -15,8 +15,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +64,11 @@ public final class PatternChecker implements AutoCloseable {
   private final java.time.Clock clock;
   private final Duration reloadInterval;
   private Map<String, Set<String>> flaggedBefore = Map.of();
+  /** The identities each owner was last told (since start or the last reload): the same set again is not asked. */
+  private final Map<String, Set<String>> told = new HashMap<>();
+  /** XP01–XP03 of each buyer from its contracts, recomputed when a mark says they changed. */
+  private final Map<String, List<Condition>> contractConditions = new HashMap<>();
+  private final AtomicLong skipped = new AtomicLong();
   private boolean loaded;
   private java.time.Instant nextReload = java.time.Instant.MIN;
 
@@ -114,6 +121,11 @@ public final class PatternChecker implements AutoCloseable {
     return reconciled.get();
   }
 
+  /** Owners whose conditions were recomputed but not asked, because they were told the same identities already. */
+  public long unchangedCount() {
+    return skipped.get();
+  }
+
   private void safeCycle() {
     try {
       cycle();
@@ -133,70 +145,91 @@ public final class PatternChecker implements AutoCloseable {
       }
       Since since = since();
       if (!loaded) {
+        // as after a restart: every owner with an open XP alert is told again what holds now
+        told.clear();
+        contractConditions.clear();
         loadAll(c, since);
         reconcile.addAll(ownersWithOpenAlerts(c));
         loaded = true;
       }
-      Set<String> owners = new LinkedHashSet<>();
+      Set<String> buyerFigures = new LinkedHashSet<>(), buyerContracts = new LinkedHashSet<>();
+      Set<String> suppliers = new LinkedHashSet<>(), projects = new LinkedHashSet<>();
       try (PreparedStatement q = c.prepareStatement("SELECT id, owner FROM xp_dirty ORDER BY id")) {
         q.setMaxRows(BATCH);
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) {
             handled.add(rs.getLong(1));
-            owners.add(rs.getString(2));
+            String owner = rs.getString(2);
+            String id = owner.substring(owner.indexOf('@') + 1);
+            if (owner.startsWith(PatternGroup.BUYER)) {
+              buyerFigures.add(id);
+              buyerContracts.add(id);
+            } else if (owner.startsWith(PatternGroup.BUYER_BIDS)) {
+              buyerFigures.add(id);
+            } else if (owner.startsWith(PatternGroup.SUPPLIER)) {
+              suppliers.add(id);
+            } else if (owner.startsWith(PatternGroup.PROJECT)) {
+              projects.add(id);
+            }
           }
         }
       }
-      for (String owner : owners) {
-        String id = owner.substring(owner.indexOf('@') + 1);
-        if (owner.startsWith("buyer@")) {
-          population.buyer(id, buyerFigures(c, id, since.xp07()));
-          reconcile.add(owner);
-        } else if (owner.startsWith("supplier@")) {
-          population.supplier(id, supplierFigures(c, id, prefixLength(), since));
-        } else if (owner.startsWith("project@")) {
-          population.process(id, processFigures(c, id, since.xp05()));
-        }
-      }
+      buyerFigures(c, buyerFigures, since.xp07()).forEach(population::buyer);
+      supplierFigures(c, suppliers, prefixLength(), since).forEach(population::supplier);
+      processFigures(c, projects, since.xp05()).forEach(population::process);
+      // XP01–XP03 change only with a buyer's contracts (and its projects' methods and cancellations)
+      for (String b : buyerContracts) contractConditions.remove(b);
+      for (String b : buyerContracts) reconcile.add(PatternGroup.BUYER + b);
+
       Map<String, List<Condition>> now = population.evaluate();
       Map<String, Set<String>> flagged = new HashMap<>();
-      for (var e : now.entrySet()) {
-        Set<String> keys = new TreeSet<>();
-        for (Condition cond : e.getValue()) keys.add(cond.key());
-        flagged.put(e.getKey(), keys);
-      }
+      for (var e : now.entrySet()) flagged.put(e.getKey(), keys(e.getValue()));
       Set<String> all = new HashSet<>(flagged.keySet());
       all.addAll(flaggedBefore.keySet());
       for (String owner : all) {
         if (!flagged.getOrDefault(owner, Set.of()).equals(flaggedBefore.getOrDefault(owner, Set.of()))) reconcile.add(owner);
       }
-      if (reconcile.isEmpty() && handled.isEmpty()) {
-        flaggedBefore = flagged;
-        return;
+      Set<String> missing = new LinkedHashSet<>();
+      for (String owner : reconcile) {
+        if (owner.startsWith(PatternGroup.BUYER) && !contractConditions.containsKey(owner.substring(6))) missing.add(owner.substring(6));
       }
+      contracts(c, missing).forEach((b, list) -> contractConditions.put(b, List.copyOf(buyerRules.evaluate(list))));
       for (String owner : reconcile) {
         List<Condition> conditions = new ArrayList<>(now.getOrDefault(owner, List.of()));
-        if (owner.startsWith("buyer@")) conditions.addAll(buyerRules.evaluate(contracts(c, owner.substring(6))));
+        if (owner.startsWith(PatternGroup.BUYER)) conditions.addAll(contractConditions.getOrDefault(owner.substring(6), List.of()));
+        // An owner told this very set of identities already has an alert (or a silenced identity) for each, and
+        // none other open: telling it again would change nothing. Only a different set is worth an ask.
+        Set<String> keys = keys(conditions);
+        if (keys.equals(told.get(owner))) {
+          skipped.incrementAndGet();
+          continue;
+        }
         ClusterSharding.get(system).entityRefFor(PatternOwner.ENTITY_TYPE_KEY, owner)
             .<PatternOwner.Reconciled>ask(r -> new PatternOwner.Reconcile(List.copyOf(conditions), r), askTimeout)
             .toCompletableFuture().get(askTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        told.put(owner, keys);
         reconciled.incrementAndGet();
       }
       flaggedBefore = flagged;
       if (!handled.isEmpty()) {
-        try (PreparedStatement d = c.prepareStatement("DELETE FROM xp_dirty WHERE id = ?")) {
-          for (Long id : handled) {
-            d.setLong(1, id);
-            d.addBatch();
-          }
-          d.executeBatch();
+        // exactly the marks read above: ids are not commit-ordered, so no range
+        try (PreparedStatement d = c.prepareStatement(
+            "DELETE FROM xp_dirty WHERE id IN (SELECT k.id FROM UNNEST(CAST(? AS BIGINT ARRAY)) AS k(id))")) {
+          d.setArray(1, PatternSql.longs(c, handled));
+          d.executeUpdate();
         }
       }
     }
     if (handled.size() == BATCH) poke();
   }
 
-  /** Startup: every supplier, buyer and awarded process into the populations, one query each. */
+  private static Set<String> keys(List<Condition> conditions) {
+    Set<String> keys = new TreeSet<>();
+    for (Condition cond : conditions) keys.add(cond.key());
+    return keys;
+  }
+
+  /** Startup: every supplier, buyer and awarded process into the populations, a query per thousand of each. */
   private void loadAll(Connection c, Since since) throws Exception {
     Set<String> suppliers = new TreeSet<>();
     try (PreparedStatement q = c.prepareStatement("SELECT DISTINCT supplier FROM xp_bid UNION SELECT DISTINCT supplier"
@@ -204,18 +237,18 @@ public final class PatternChecker implements AutoCloseable {
         ResultSet rs = q.executeQuery()) {
       while (rs.next()) suppliers.add(rs.getString(1));
     }
-    for (String s : suppliers) population.supplier(s, supplierFigures(c, s, prefixLength(), since));
+    supplierFigures(c, suppliers, prefixLength(), since).forEach(population::supplier);
     List<String> buyers = new ArrayList<>();
     try (PreparedStatement q = c.prepareStatement("SELECT DISTINCT buyer FROM xp_project"); ResultSet rs = q.executeQuery()) {
       while (rs.next()) buyers.add(rs.getString(1));
     }
-    for (String b : buyers) population.buyer(b, buyerFigures(c, b, since.xp07()));
+    buyerFigures(c, buyers, since.xp07()).forEach(population::buyer);
     List<String> processes = new ArrayList<>();
     try (PreparedStatement q = c.prepareStatement("SELECT project_id FROM xp_project WHERE award_supplier IS NOT NULL AND NOT cancelled");
         ResultSet rs = q.executeQuery()) {
       while (rs.next()) processes.add(rs.getString(1));
     }
-    for (String p : processes) population.process(p, processFigures(c, p, since.xp05()));
+    processFigures(c, processes, since.xp05()).forEach(population::process);
     log.info("Pattern populations loaded: {} suppliers, {} buyers, {} awarded processes", suppliers.size(), buyers.size(),
         processes.size());
   }
@@ -229,102 +262,190 @@ public final class PatternChecker implements AutoCloseable {
     return owners;
   }
 
+  /**
+   * Submitted and disqualified bids since {@code since}, per owner ({@code kind} "b": buyers, "s": suppliers), of
+   * projects that are not cancelled: the months after the one {@code since} lies in from the counters
+   * ({@code xp_bid_count}, at most 13 rows an owner), and that first month — unless the window starts exactly at
+   * its beginning — from the owner's bid rows of that month only (an index range on {@code (owner, received_at)}).
+   */
+  static Map<String, int[]> bidCounts(Connection c, String kind, Collection<String> owners, java.time.Instant since)
+      throws Exception {
+    Map<String, int[]> out = new HashMap<>();
+    for (String o : owners) out.put(o, new int[2]);
+    int first = PatternSql.ym(since);
+    boolean whole = PatternSql.monthStart(since);
+    Set<String> partial = new LinkedHashSet<>();
+    for (List<String> chunk : PatternSql.chunks(owners)) {
+      try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c, PatternSql.keys("k", "owner"),
+          "n.owner, n.ym, n.submitted, n.disqualified", "xp_bid_count n WHERE n.kind = ? AND n.owner = k.owner AND n.ym >= ?"))) {
+        q.setArray(1, PatternSql.strings(c, chunk));
+        q.setString(2, kind);
+        q.setInt(3, first);
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            int[] n = out.get(rs.getString(1));
+            if (rs.getInt(2) > first || whole) {
+              n[0] += rs.getInt(3);
+              n[1] += rs.getInt(4);
+            } else if (rs.getInt(3) != 0 || rs.getInt(4) != 0) {
+              partial.add(rs.getString(1));
+            }
+          }
+        }
+      }
+    }
+    String column = kind.equals("b") ? "buyer" : "supplier";
+    for (List<String> chunk : PatternSql.chunks(partial)) {
+      try (PreparedStatement q = c.prepareStatement("SELECT owner, SUM(bids), SUM(disq) FROM (" + PatternSql.perKey(c,
+          PatternSql.keys("k", "owner"), "b." + column + " AS owner, b.bids AS bids,"
+              + " CASE WHEN b.disqualified THEN b.bids ELSE 0 END AS disq",
+          "xp_bid b JOIN xp_project p ON p.project_id = b.project_id WHERE b." + column + " = k.owner"
+              + " AND b.received_at >= ? AND b.received_at < ? AND NOT p.cancelled") + ") t GROUP BY owner")) {
+        q.setArray(1, PatternSql.strings(c, chunk));
+        q.setTimestamp(2, java.sql.Timestamp.from(since));
+        q.setTimestamp(3, java.sql.Timestamp.from(PatternSql.nextMonth(since)));
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            int[] n = out.get(rs.getString(1));
+            n[0] += rs.getInt(2);
+            n[1] += rs.getInt(3);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** One supplier's figures (the supplier view). */
   static SupplierFigures supplierFigures(Connection c, String supplier, int prefixLen, Since since) throws Exception {
-    int bidProcesses = 0, wins = 0, submitted = 0, disqualified = 0;
-    try (PreparedStatement q = c.prepareStatement(
-        "SELECT b.bids, b.disqualified, p.award_supplier, p.award_at, b.received_at FROM xp_bid b JOIN xp_project p ON p.project_id = b.project_id"
-            + " WHERE b.supplier = ? AND NOT p.cancelled")) {
-      q.setString(1, supplier);
-      try (ResultSet rs = q.executeQuery()) {
-        while (rs.next()) {
-          int bids = rs.getInt(1);
-          boolean disq = rs.getBoolean(2);
-          String winner = rs.getString(3);
-          java.sql.Timestamp awardAt = rs.getTimestamp(4);
-          if (!rs.getTimestamp(5).toInstant().isBefore(since.xp07())) {
-            submitted += bids;
-            if (disq) disqualified += bids;
+    return supplierFigures(c, List.of(supplier), prefixLen, since).get(supplier);
+  }
+
+  /**
+   * XP04 (processes awarded in the window in which the supplier had a valid bid, and those it won), XP06 (awarded or
+   * contracted processes in the window and their category prefixes) and XP07 (bid counters) for many suppliers.
+   */
+  static Map<String, SupplierFigures> supplierFigures(Connection c, Collection<String> suppliers, int prefixLen, Since since)
+      throws Exception {
+    Map<String, SupplierFigures> out = new LinkedHashMap<>();
+    if (suppliers.isEmpty()) return out;
+    Map<String, int[]> counts = bidCounts(c, "s", suppliers, since.xp07());
+    Map<String, int[]> wins = new HashMap<>();
+    Map<String, Set<String>> projects = new HashMap<>();
+    Map<String, Set<String>> prefixes = new HashMap<>();
+    for (List<String> chunk : PatternSql.chunks(suppliers)) {
+      try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c, PatternSql.keys("k", "s"), "b.supplier, p.award_supplier",
+          "xp_bid b JOIN xp_project p ON p.project_id = b.project_id WHERE b.supplier = k.s AND NOT p.cancelled"
+              + " AND NOT b.disqualified AND p.award_supplier IS NOT NULL AND p.award_at >= ?"))) {
+        q.setArray(1, PatternSql.strings(c, chunk));
+        q.setTimestamp(2, java.sql.Timestamp.from(since.xp04()));
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            int[] w = wins.computeIfAbsent(rs.getString(1), k -> new int[2]);
+            w[0]++;
+            if (rs.getString(2).equals(rs.getString(1))) w[1]++;
           }
-          if (!disq && winner != null && awardAt != null && !awardAt.toInstant().isBefore(since.xp04())) {
-            bidProcesses++;
-            if (winner.equals(supplier)) wins++;
+        }
+      }
+      try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c, PatternSql.keys("k", "s"),
+          "p.award_supplier, p.project_id, p.category", "xp_project p WHERE p.award_supplier = k.s AND NOT p.cancelled"
+              + " AND p.award_at >= ?") + " UNION " + PatternSql.perKey(c, PatternSql.keys("k", "s"),
+          "w.supplier, p.project_id, p.category", "xp_contract w JOIN xp_project p ON p.project_id = w.project_id"
+              + " WHERE w.supplier = k.s AND NOT p.cancelled AND w.signed_at >= ?"))) {
+        java.sql.Array ids = PatternSql.strings(c, chunk);
+        q.setArray(1, ids);
+        q.setTimestamp(2, java.sql.Timestamp.from(since.xp06()));
+        q.setArray(3, ids);
+        q.setTimestamp(4, java.sql.Timestamp.from(since.xp06()));
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            String s = rs.getString(1);
+            projects.computeIfAbsent(s, k -> new HashSet<>()).add(rs.getString(2));
+            String cat = rs.getString(3);
+            prefixes.computeIfAbsent(s, k -> new HashSet<>()).add(cat.length() <= prefixLen ? cat : cat.substring(0, prefixLen));
           }
         }
       }
     }
-    Set<String> projects = new HashSet<>();
-    Set<String> prefixes = new HashSet<>();
-    try (PreparedStatement q = c.prepareStatement(
-        "SELECT project_id, category, award_at FROM xp_project WHERE award_supplier = ? AND NOT cancelled UNION"
-            + " SELECT p.project_id, p.category, k.signed_at FROM xp_contract k JOIN xp_project p ON p.project_id = k.project_id"
-            + " WHERE k.supplier = ? AND NOT p.cancelled")) {
-      q.setString(1, supplier);
-      q.setString(2, supplier);
-      try (ResultSet rs = q.executeQuery()) {
-        while (rs.next()) {
-          if (rs.getTimestamp(3).toInstant().isBefore(since.xp06())) continue;
-          projects.add(rs.getString(1));
-          String cat = rs.getString(2);
-          prefixes.add(cat.length() <= prefixLen ? cat : cat.substring(0, prefixLen));
+    for (String s : suppliers) {
+      int[] w = wins.getOrDefault(s, new int[2]);
+      int[] n = counts.get(s);
+      out.put(s, new SupplierFigures(w[0], w[1], n[0], n[1], projects.getOrDefault(s, Set.of()).size(),
+          prefixes.getOrDefault(s, Set.of()).size()));
+    }
+    return out;
+  }
+
+  static Map<String, BuyerFigures> buyerFigures(Connection c, Collection<String> buyers, java.time.Instant since)
+      throws Exception {
+    Map<String, BuyerFigures> out = new LinkedHashMap<>();
+    if (buyers.isEmpty()) return out;
+    Map<String, int[]> counts = bidCounts(c, "b", buyers, since);
+    for (String b : buyers) out.put(b, new BuyerFigures(counts.get(b)[0], counts.get(b)[1]));
+    return out;
+  }
+
+  /**
+   * R024/R058: the winner's lowest valid bid and the lowest valid bid of anyone else, for each process; {@code null}
+   * for a process that is not in the population (not awarded, cancelled, awarded before {@code since}).
+   */
+  static Map<String, ProcessFigures> processFigures(Connection c, Collection<String> projectIds, java.time.Instant since)
+      throws Exception {
+    Map<String, ProcessFigures> out = new LinkedHashMap<>();
+    for (String p : projectIds) out.put(p, null);
+    for (List<String> chunk : PatternSql.chunks(projectIds)) {
+      Map<String, String[]> awarded = new HashMap<>();
+      try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c, PatternSql.keys("k", "id"),
+          "p.project_id, p.buyer, p.award_supplier, p.cancelled, p.award_at", "xp_project p WHERE p.project_id = k.id"))) {
+        q.setArray(1, PatternSql.strings(c, chunk));
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            if (rs.getBoolean(4) || rs.getString(3) == null) continue;
+            if (rs.getTimestamp(5) == null || rs.getTimestamp(5).toInstant().isBefore(since)) continue;
+            awarded.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)});
+          }
         }
       }
-    }
-    return new SupplierFigures(bidProcesses, wins, submitted, disqualified, projects.size(), prefixes.size());
-  }
-
-  static BuyerFigures buyerFigures(Connection c, String buyer, java.time.Instant since) throws Exception {
-    try (PreparedStatement q = c.prepareStatement(
-        "SELECT COALESCE(SUM(b.bids), 0), COALESCE(SUM(CASE WHEN b.disqualified THEN b.bids ELSE 0 END), 0)"
-            + " FROM xp_bid b JOIN xp_project p ON p.project_id = b.project_id WHERE p.buyer = ? AND NOT p.cancelled"
-            + " AND b.received_at >= ?")) {
-      q.setString(1, buyer);
-      q.setTimestamp(2, java.sql.Timestamp.from(since));
-      try (ResultSet rs = q.executeQuery()) {
-        rs.next();
-        return new BuyerFigures(rs.getInt(1), rs.getInt(2));
-      }
-    }
-  }
-
-  /** R024/R058: the winner's lowest valid bid and the lowest valid bid of anyone else. */
-  static ProcessFigures processFigures(Connection c, String projectId, java.time.Instant since) throws Exception {
-    String buyer, winner;
-    try (PreparedStatement q = c.prepareStatement("SELECT buyer, award_supplier, cancelled, award_at FROM xp_project WHERE project_id = ?")) {
-      q.setString(1, projectId);
-      try (ResultSet rs = q.executeQuery()) {
-        if (!rs.next() || rs.getBoolean(3) || rs.getString(2) == null) return null;
-        if (rs.getTimestamp(4) == null || rs.getTimestamp(4).toInstant().isBefore(since)) return null;
-        buyer = rs.getString(1);
-        winner = rs.getString(2);
-      }
-    }
-    BigDecimal win = null, second = null;
-    try (PreparedStatement q = c.prepareStatement("SELECT supplier, amount FROM xp_bid WHERE project_id = ? AND NOT disqualified")) {
-      q.setString(1, projectId);
-      try (ResultSet rs = q.executeQuery()) {
-        while (rs.next()) {
-          BigDecimal a = rs.getBigDecimal(2);
-          if (rs.getString(1).equals(winner)) win = a;
-          else if (second == null || a.compareTo(second) < 0) second = a;
+      if (awarded.isEmpty()) continue;
+      Map<String, BigDecimal[]> amounts = new HashMap<>();
+      try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c, PatternSql.keys("k", "id"),
+          "b.project_id, b.supplier, b.amount", "xp_bid b WHERE b.project_id = k.id AND NOT b.disqualified"))) {
+        q.setArray(1, PatternSql.strings(c, awarded.keySet()));
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            String winner = awarded.get(rs.getString(1))[1];
+            BigDecimal[] m = amounts.computeIfAbsent(rs.getString(1), k -> new BigDecimal[2]);
+            BigDecimal a = rs.getBigDecimal(3);
+            if (rs.getString(2).equals(winner)) m[0] = a;
+            else if (m[1] == null || a.compareTo(m[1]) < 0) m[1] = a;
+          }
         }
       }
+      for (var e : awarded.entrySet()) {
+        BigDecimal[] m = amounts.getOrDefault(e.getKey(), new BigDecimal[2]);
+        out.put(e.getKey(), new ProcessFigures(e.getValue()[0], e.getValue()[1], m[0], m[1]));
+      }
     }
-    return new ProcessFigures(buyer, winner, win, second);
+    return out;
   }
 
-  static List<BuyerRules.Contract> contracts(Connection c, String buyer) throws Exception {
-    List<BuyerRules.Contract> out = new ArrayList<>();
-    try (PreparedStatement q = c.prepareStatement(
-        "SELECT k.project_id, k.contract_id, k.supplier, p.category, p.category_kind, p.fiscal_year, p.method, k.amount,"
-            + " k.signed_at FROM xp_contract k JOIN xp_project p ON p.project_id = k.project_id"
-            + " WHERE p.buyer = ? AND NOT p.cancelled")) {
-      q.setString(1, buyer);
-      try (ResultSet rs = q.executeQuery()) {
-        while (rs.next()) {
-          String m = rs.getString(7);
-          out.add(new BuyerRules.Contract(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-              CategoryKind.valueOf(rs.getString(5)), rs.getInt(6), m == null ? null : Method.valueOf(m),
-              rs.getBigDecimal(8), rs.getTimestamp(9).toInstant()));
+  /** The live contracts (cancelled projects excluded) of each buyer. */
+  static Map<String, List<BuyerRules.Contract>> contracts(Connection c, Collection<String> buyers) throws Exception {
+    Map<String, List<BuyerRules.Contract>> out = new LinkedHashMap<>();
+    for (String b : buyers) out.put(b, new ArrayList<>());
+    for (List<String> chunk : PatternSql.chunks(buyers)) {
+      try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c, PatternSql.keys("k", "b"),
+          "p.buyer, w.project_id, w.contract_id, w.supplier, p.category, p.category_kind, p.fiscal_year, p.method,"
+              + " w.amount, w.signed_at", "xp_project p JOIN xp_contract w ON w.project_id = p.project_id"
+              + " WHERE p.buyer = k.b AND NOT p.cancelled"))) {
+        q.setArray(1, PatternSql.strings(c, chunk));
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            String m = rs.getString(8);
+            out.get(rs.getString(1)).add(new BuyerRules.Contract(rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getString(5), CategoryKind.valueOf(rs.getString(6)), rs.getInt(7), m == null ? null : Method.valueOf(m),
+                rs.getBigDecimal(9), rs.getTimestamp(10).toInstant()));
+          }
         }
       }
     }

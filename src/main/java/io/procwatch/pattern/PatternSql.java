@@ -1,0 +1,112 @@
+package io.procwatch.pattern;
+
+import io.procwatch.infra.Vendor;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/** SQL shared by the pattern projection and checker: id lists as one array parameter, month keys, the counter upsert. */
+final class PatternSql {
+  /** At most this many keys in one array parameter. */
+  static final int CHUNK = 1_000;
+
+  private PatternSql() {}
+
+  /**
+   * A list of keys as a table to join with, {@code alias(column)}, bound as one array parameter (PostgreSQL and H2 2.x
+   * alike). A join from {@code UNNEST} probes the index once per key, whatever the plan: {@code column = ANY(?)} left
+   * PostgreSQL's generic plans free to filter a whole table or index range with the array instead.
+   */
+  static String keys(String alias, String column) {
+    return "UNNEST(CAST(? AS VARCHAR ARRAY)) AS " + alias + "(" + column + ")";
+  }
+
+  /**
+   * The rows of {@code fromWhere} for each key of {@code keys} (whose conditions name the key, e.g. {@code n.owner =
+   * k.owner}); parameters: the keys' arrays first, then those of {@code fromWhere}. On PostgreSQL a LATERAL subquery
+   * that {@code OFFSET 0} keeps from being flattened: a nested loop of one index probe per key, whatever the
+   * statistics say (tables the projection fills quickly have none until the next ANALYZE, and a plain join was then
+   * planned as a scan of every owner's rows for each key). H2, which has no LATERAL, joins per key by itself.
+   */
+  static String perKey(Connection c, String keys, String columns, String fromWhere) throws SQLException {
+    if (vendor(c) == Vendor.POSTGRESQL) {
+      return "SELECT x.* FROM " + keys + " CROSS JOIN LATERAL (SELECT " + columns + " FROM " + fromWhere + " OFFSET 0) x";
+    }
+    return "SELECT " + columns + " FROM " + keys + ", " + fromWhere;
+  }
+
+  static Vendor vendor(Connection c) throws SQLException {
+    return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres")
+        ? Vendor.POSTGRESQL : Vendor.H2;
+  }
+
+  /** One parameter holding a list of strings (for {@link #keys}). */
+  static Array strings(Connection c, Collection<String> values) throws SQLException {
+    return c.createArrayOf("VARCHAR", values.toArray(new String[0]));
+  }
+
+  static Array longs(Connection c, Collection<Long> values) throws SQLException {
+    return c.createArrayOf("BIGINT", values.toArray(new Long[0]));
+  }
+
+  /** Splits a collection into lists of at most {@link #CHUNK}. */
+  static <T> List<List<T>> chunks(Collection<T> values) {
+    List<List<T>> out = new ArrayList<>();
+    List<T> cur = new ArrayList<>();
+    for (T v : values) {
+      cur.add(v);
+      if (cur.size() == CHUNK) {
+        out.add(cur);
+        cur = new ArrayList<>();
+      }
+    }
+    if (!cur.isEmpty()) out.add(cur);
+    return out;
+  }
+
+  /** The month of an instant in Asia/Shanghai, as year * 100 + month (the key of {@code xp_bid_count}). */
+  static int ym(Instant t) {
+    ZonedDateTime z = t.atZone(BuyerRules.SHANGHAI);
+    return z.getYear() * 100 + z.getMonthValue();
+  }
+
+  /** The first instant of the Shanghai month after the one {@code t} lies in. */
+  static Instant nextMonth(Instant t) {
+    return t.atZone(BuyerRules.SHANGHAI).withDayOfMonth(1).toLocalDate().plusMonths(1).atStartOfDay(BuyerRules.SHANGHAI)
+        .toInstant();
+  }
+
+  /** True if {@code t} is the first instant of a Shanghai month. */
+  static boolean monthStart(Instant t) {
+    ZonedDateTime z = t.atZone(BuyerRules.SHANGHAI);
+    return z.getDayOfMonth() == 1 && z.toLocalTime().equals(java.time.LocalTime.MIDNIGHT);
+  }
+
+  /**
+   * H2: adds to a counter row of {@code xp_bid_count}, creating it if needed (PostgreSQL upserts a whole group's rows
+   * in one {@code INSERT … ON CONFLICT}, see {@code PatternGroup}).
+   */
+  static final String H2_COUNTER_MERGE = "MERGE INTO xp_bid_count t USING (VALUES (CAST(? AS VARCHAR(1)),"
+      + " CAST(? AS VARCHAR(256)), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER)))"
+      + " s (kind, owner, ym, submitted, disqualified) ON t.kind = s.kind AND t.owner = s.owner AND t.ym = s.ym"
+      + " WHEN MATCHED THEN UPDATE SET submitted = t.submitted + s.submitted, disqualified = t.disqualified + s.disqualified"
+      + " WHEN NOT MATCHED THEN INSERT (kind, owner, ym, submitted, disqualified)"
+      + " VALUES (s.kind, s.owner, s.ym, s.submitted, s.disqualified)";
+
+  /** Code point order: PostgreSQL's C collation and H2's default, for the tie-break of {@code MAX(contract_id)}. */
+  static int compareCodePoints(String a, String b) {
+    int i = 0, j = 0;
+    while (i < a.length() && j < b.length()) {
+      int x = a.codePointAt(i), y = b.codePointAt(j);
+      if (x != y) return Integer.compare(x, y);
+      i += Character.charCount(x);
+      j += Character.charCount(y);
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
+  }
+}
