@@ -71,22 +71,50 @@ final class BulkDriver {
 
   static int bulk(IngestBench.Opts o) throws Exception {
     String base = o.str("url");
-    int projects = o.integer("projects", 1000);
-    String prefix = o.str("prefix", "bench");
-    String run = o.str("run", "b");
     int perBatch = o.integer("projects-per-batch", 100);
-    int perProject = o.integer("events-per-project", 20);
     int concurrency = o.integer("concurrency", 4);
     long warmupNs = o.integer("warmup", 5) * 1_000_000_000L;
     long durationNs = o.integer("duration", 20) * 1_000_000_000L;
-    int batchEvents = perBatch * perProject;
-    if (perBatch > projects) throw new IllegalArgumentException("--projects-per-batch > --projects");
+    AtomicLong batchSeq = new AtomicLong();
+    // The next request body, or null when the load is used up. LOAD=simulate: batches of whole projects cut from
+    // the simulator's history, each sent once, in order; LOAD=bids: generated without end.
+    java.util.function.LongFunction<SimLoad.Batch> source;
+    String shape;
+    if (o.m().containsKey("ndjson")) {
+      List<SimLoad.Project> projects = SimLoad.read(java.nio.file.Path.of(o.str("ndjson")), java.time.Instant.MAX).projects();
+      List<SimLoad.Batch> batches = SimLoad.batches(projects, perBatch);
+      source = k -> k < batches.size() ? batches.get((int) k) : null;
+      SimLoad.Shape s = SimLoad.Shape.of(projects);
+      shape = String.format(java.util.Locale.ROOT, "%d batches of %d whole projects (%.0f events on average)", batches.size(),
+          perBatch, perBatch * s.perProject());
+    } else {
+      int projects = o.integer("projects", 1000);
+      String prefix = o.str("prefix", "bench");
+      String run = o.str("run", "b");
+      int perProject = o.integer("events-per-project", 20);
+      if (perBatch > projects) throw new IllegalArgumentException("--projects-per-batch > --projects");
+      int batchEvents = perBatch * perProject;
+      source = k -> {
+        // Consecutive batches take consecutive windows of projects, so concurrent requests touch
+        // different projects (as long as concurrency * perBatch <= projects).
+        int first = (int) ((k * perBatch) % projects);
+        StringBuilder body = new StringBuilder(batchEvents * 240);
+        for (int e = 0; e < perProject; e++) {
+          for (int j = 0; j < perBatch; j++) {
+            int p = (first + j) % projects;
+            EventLines.appendBid(body, EventLines.projectId(prefix, p), run + k + "." + j + "." + e, (int) (k * 31 + j * 7 + e));
+          }
+        }
+        return new SimLoad.Batch(body.toString(), batchEvents);
+      };
+      shape = perBatch + " projects x " + perProject + " bids";
+    }
 
     HttpClient http = client();
-    AtomicLong batchSeq = new AtomicLong();
     Tally tally = new Tally();
     LongAdder windowEvents = new LongAdder();
     LongAdder windowRequests = new LongAdder();
+    LongAdder windowRequestEvents = new LongAdder();
     ConcurrentLinkedQueue<Long> latenciesUs = new ConcurrentLinkedQueue<>();
     Map<Integer, LongAdder> perSecond = new ConcurrentHashMap<>();
     long start = System.nanoTime();
@@ -99,23 +127,20 @@ final class BulkDriver {
         try {
           while (System.nanoTime() < end) {
             long k = batchSeq.getAndIncrement();
-            // Consecutive batches take consecutive windows of projects, so concurrent requests touch
-            // different projects (as long as concurrency * perBatch <= projects).
-            int first = (int) ((k * perBatch) % projects);
-            StringBuilder body = new StringBuilder(batchEvents * 240);
-            for (int e = 0; e < perProject; e++) {
-              for (int j = 0; j < perBatch; j++) {
-                int p = (first + j) % projects;
-                EventLines.appendBid(body, EventLines.projectId(prefix, p), run + k + "." + j + "." + e, (int) (k * 31 + j * 7 + e));
-              }
+            SimLoad.Batch batch = source.apply(k);
+            if (batch == null) {
+              // the window would be measured on a shrinking concurrency: the run is void
+              tally.fail("load exhausted before the end of the window", 1, "");
+              return;
             }
             long t0 = System.nanoTime();
-            HttpResponse<String> r = http.send(ndjson(base, body.toString()), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(ndjson(base, batch.body()), HttpResponse.BodyHandlers.ofString());
             long t1 = System.nanoTime();
-            int ok = tally.check(r, batchEvents);
+            int ok = tally.check(r, batch.events());
             if (t1 >= warmEnd && t1 <= end) {
               windowEvents.add(ok);
               windowRequests.increment();
+              windowRequestEvents.add(batch.events());
               latenciesUs.add((t1 - t0) / 1000);
               perSecond.computeIfAbsent((int) ((t1 - warmEnd) / 1_000_000_000L), x -> new LongAdder()).add(ok);
             }
@@ -149,9 +174,10 @@ final class BulkDriver {
       if (trend.length() > 0) trend.append(',');
       trend.append(Math.round(n / (double) bucket));
     }
-    System.err.printf("bulk: %d events in %d requests of %d events (%d projects x %d) over %.0f s: %.0f events/s;"
+    long batchEvents = Math.round(windowRequestEvents.sum() / (double) Math.max(1, windowRequests.sum()));
+    System.err.printf("bulk: %d events in %d requests of %d events on average (%s) over %.0f s: %.0f events/s;"
             + " latency p50 %.0f ms, p99 %.0f ms; per %d s: %s; %s%n",
-        windowEvents.sum(), windowRequests.sum(), batchEvents, perBatch, perProject, seconds, evs,
+        windowEvents.sum(), windowRequests.sum(), batchEvents, shape, seconds, evs,
         pct(lat, 0.50) / 1000.0, pct(lat, 0.99) / 1000.0, bucket, trend, tally.describeErrors());
     System.out.printf("RESULT mode=bulk events=%d requests=%d seconds=%.0f events_per_s=%.0f errors=%d error_kinds=%s"
             + " lat_p50_ms=%.0f lat_p99_ms=%.0f driver_cpu_pct=%.0f trend=%s batch_events=%d concurrency=%d%n",

@@ -9,7 +9,10 @@ import java.util.Map;
  * <pre>
  *   setup   --url http://127.0.0.1:PORT --projects 1000 --prefix bench
  *   bulk    --url ... --projects 1000 --prefix bench --projects-per-batch 100 --events-per-project 20
- *           --concurrency 4 --warmup 5 --duration 20
+ *           --concurrency 4 --warmup 5 --duration 20                     (LOAD=bids: bids on the setup's projects)
+ *   bulk    --url ... --ndjson bulk.ndjson --projects-per-batch 100 --concurrency 4 --warmup 10 --duration 20
+ *                                                                        (LOAD=simulate: whole projects of the file)
+ *   split   --ndjson year.ndjson --parts single-warmup=180000,single=120000,bulk=450000 --out-dir DIR
  *   ceiling --jdbc jdbc:postgresql://127.0.0.1:5432/DB --user postgres --threads 8 --batch 400
  *           --warmup 3 --duration 10 --payload-bytes 36 [--tags true]
  * </pre>
@@ -22,7 +25,7 @@ public final class IngestBench {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: IngestBench setup|bulk|ceiling --key value ...");
+      System.err.println("usage: IngestBench setup|bulk|split|ceiling --key value ...");
       System.exit(2);
     }
     Map<String, String> opts = new HashMap<>();
@@ -35,6 +38,7 @@ public final class IngestBench {
       case "setup" -> BulkDriver.setup(o);
       case "bulk" -> BulkDriver.bulk(o);
       case "ceiling" -> RawJdbcCeiling.run(o);
+      case "split" -> SimLoad.splitCommand(o);
       default -> throw new IllegalArgumentException("unknown command " + args[0]);
     };
     System.exit(rc);
