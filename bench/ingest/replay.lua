@@ -9,8 +9,8 @@
 -- and keeps the events of every <threads>-th project (by first appearance), in file order, so the threads' shares
 -- are disjoint and each is in time order. request() sends the earliest unsent event whose project has nothing in
 -- flight, looking at most LOOKAHEAD events ahead of the earliest unsent one (a busy project's next event waits;
--- the events behind it go first); when all of them belong to busy projects it sends a GET /health/ready instead
--- ("stalled", not an error) and the connection waits 20 ms before its next request (delay()), so that a stall does
+-- the events behind it go first); when all of them belong to busy projects it sends a GET /health/live instead (no database work)
+-- ("stalled", not an error) and the connection waits 50 ms before its next request (delay()), so that a stall does
 -- not turn into a spin of health checks. Stalls are inherent to time order with one request per project: early in
 -- the year (or in a small history) fewer projects have events close together than there are connections.
 -- LOOKAHEAD (default 512 events, about 5 business hours of the default history) bounds how far ahead of the earliest
@@ -116,7 +116,7 @@ function request()
     exhausted = exhausted + 1
     errors = errors + 1
     kinds["exhausted"] = (kinds["exhausted"] or 0) + 1
-    return wrk.format("GET", "/health/ready")
+    return wrk.format("GET", "/health/live")
   end
   local last = math.min(#events, pos + LOOKAHEAD)
   for k = pos, last do
@@ -137,20 +137,20 @@ function request()
   end
   stalled = stalled + 1
   pause_next = true
-  return wrk.format("GET", "/health/ready")
+  return wrk.format("GET", "/health/live")
 end
 
 function delay()
   if pause_next then
     pause_next = false
-    return 20
+    return 50
   end
   return 0
 end
 
 function response(status, hdrs, body)
   body = body or ""
-  if status == 200 then return end -- a GET /health/ready (stalled or exhausted): counted in request()
+  if status == 200 then return end -- a GET /health/live (stalled or exhausted): counted in request()
   local i = index_of[string.match(body, '"projectId":"([^"]+)"') or ""]
   local k = i and projects[i].busy
   if status == 202 and (string.find(body, '"result":"applied"', 1, true) or string.find(body, '"result":"flagged"', 1, true)) then
