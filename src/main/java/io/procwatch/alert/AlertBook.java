@@ -49,7 +49,13 @@ public final class AlertBook {
       List<Deadline> deadlines, Instant now, Function<String, RuleInfo> rules) {
     Ids ids = new Ids(projectId, book.alerts().size());
     Map<String, Alert> open = new LinkedHashMap<>();
-    for (Alert a : book.alerts()) if (a.open()) open.put(a.key(), a);
+    // every alert's identity and due time, once: each deadline asks whether its own was already handled
+    Set<Due> dues = new HashSet<>();
+    for (Alert a : book.alerts()) {
+      String key = a.key();
+      if (a.open()) open.put(key, a);
+      if (a.dueAt() != null) dues.add(new Due(key, a.dueAt()));
+    }
     List<AlertChange> changes = new ArrayList<>();
 
     // Deadlines: breach, pre-warning, and how each ends (business time decides: domain.md §3 note).
@@ -61,7 +67,7 @@ public final class AlertBook {
       deadlineKeys.add(preKey);
       Alert breach = open.get(key);
       Alert pre = open.get(preKey);
-      boolean breachHandled = handled(book, key, d.dueAt()) || breach != null;
+      boolean breachHandled = dues.contains(new Due(key, d.dueAt())) || breach != null;
       if (d.breached(now)) {
         if (pre != null) changes.add(resolve(pre, Resolution.CLEARED, "superseded by the breach", null, now));
         if (!breachHandled) {
@@ -76,7 +82,7 @@ public final class AlertBook {
               "closed by the step at " + d.closedAt(), late.toSeconds(), lateWords(late), now));
         }
       } else if (d.prewarning(now)) {
-        if (pre == null && !handled(book, preKey, d.dueAt())) {
+        if (pre == null && !dues.contains(new Due(preKey, d.dueAt()))) {
           changes.add(new AlertChange.Raised(raise(ids, rules, projectId, buyer, new Condition(d.rule(), Severity.INFO,
               d.subject(), true, d.startedAt(), d.dueAt(), d.supplier(), "due soon: " + d.message(), d.details()), now)));
         }
@@ -127,10 +133,8 @@ public final class AlertBook {
   }
 
   /** A deadline instance is handled once any alert (open or resolved) was raised for it. */
-  private static boolean handled(Book book, String key, Instant dueAt) {
-    for (Alert a : book.alerts()) if (a.key().equals(key) && dueAt.equals(a.dueAt())) return true;
-    return false;
-  }
+  /** An alert identity with the due time it was raised for: a deadline's alert is handled once per due time. */
+  private record Due(String key, Instant dueAt) {}
 
   private static boolean isDeadlineRule(String rule) {
     return rule.startsWith("DL");

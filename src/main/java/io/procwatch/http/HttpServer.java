@@ -30,7 +30,10 @@ public final class HttpServer {
 
   /** The routes as served: every error in the API's JSON shape. */
   public static Route sealed(Route routes) {
-    return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> routes));
+    // built once: the inner suppliers run on every request
+    ExceptionHandler exceptions = exceptions();
+    Route handled = handleRejections(rejections(), () -> routes);
+    return handleExceptions(exceptions, () -> handled);
   }
 
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, String host, int port, Settings.Tls tls,

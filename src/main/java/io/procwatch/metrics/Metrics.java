@@ -89,13 +89,17 @@ public final class Metrics implements StageListener {
   // ------------------------------------------------------------------ ingest
 
   public void ingested(String type, String outcome) {
-    Counter.builder("procwatch.events.ingested")
-        .description("Ingested events by type and outcome (applied, flagged, duplicate, rejected)")
-        .tag("type", type != null && TYPES.contains(type) ? type : "unknown")
-        .tag("outcome", outcome)
-        .register(registry)
+    String t = type != null && TYPES.contains(type) ? type : "unknown";
+    // one lookup per event instead of a builder, its tags and the registry's lookup (both label sets are bounded)
+    ingested.computeIfAbsent(t + '|' + outcome, k -> Counter.builder("procwatch.events.ingested")
+            .description("Ingested events by type and outcome (applied, flagged, duplicate, rejected)")
+            .tag("type", t)
+            .tag("outcome", outcome)
+            .register(registry))
         .increment();
   }
+
+  private final java.util.concurrent.ConcurrentHashMap<String, Counter> ingested = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Timer ingestLatency() {
     return ingestLatency;

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.procwatch.infra.Json;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -30,13 +29,22 @@ final class Fingerprint {
 
   private Fingerprint() {}
 
+  /** A digest per thread: looking the algorithm up through the security providers on every fact costs more than it. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  });
+
   static String of(Fact fact) {
     try {
-      byte[] json = CANONICAL.writeValueAsString(fact).getBytes(StandardCharsets.UTF_8);
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
+      byte[] json = CANONICAL.writeValueAsBytes(fact); // UTF-8, the same bytes as the string's
+      byte[] digest = SHA256.get().digest(json); // digest() also resets it for the next fact
       // 128 bits are plenty to tell two contents apart and halve what every project keeps per event.
       return HexFormat.of().formatHex(digest, 0, 16);
-    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot fingerprint fact " + fact.eventId(), e);
     }
   }

@@ -93,14 +93,18 @@ public final class Judge {
   private Accepted withFlags(ProjectState before, RecordedFact recorded, Instant now, RuleEngine.Evaluation known) {
     ProjectState after = before == null ? ProjectState.registered(recorded) : before.apply(recorded);
     RuleEngine.Evaluation was = known != null ? known : rules.evaluate(before, now);
-    RuleEngine.Evaluation is = rules.evaluate(after, now);
-    java.util.Set<String> held = was.holdingKeys(now);
+    // only the rules this fact can affect are run again (RuleEngine: equal to a full evaluation of `after`)
+    RuleEngine.Evaluation is = rules.evaluate(before, was, after, now);
     List<Finding> flags = new java.util.ArrayList<>();
     List<Condition> raised = new java.util.ArrayList<>();
-    for (Condition c : is.conditions()) {
-      if (held.contains(c.key())) continue;
-      flags.add(new Finding(c.rule(), c.severity(), c.subject(), c.message()));
-      raised.add(c);
+    // the same list means no rule found anything new: every condition already held before the fact
+    if (is.conditions() != was.conditions()) {
+      java.util.Set<String> held = was.holdingKeys(now);
+      for (Condition c : is.conditions()) {
+        if (held.contains(c.key())) continue;
+        flags.add(new Finding(c.rule(), c.severity(), c.subject(), c.message()));
+        raised.add(c);
+      }
     }
     // A deadline flags the step that closes it late. A deadline merely running out on the wall clock is
     // not the fault of whatever fact arrives meanwhile: it raises an alert, not a flag on that fact.

@@ -313,7 +313,13 @@ public final class ProcurementProject
     ProjectState p = state.project();
     if (p == null) return Effect().noReply();
     Instant now = clock.instant();
-    Watch watch = Watch.of(p, now, judge.rules(), List.of(), cachedEvaluation(p, now));
+    io.procwatch.rules.RuleEngine.Evaluation evaluation = cachedEvaluation(p, now);
+    if (evaluation == null) {
+      // after a recovery the wake-up comes first: its evaluation is also where the next facts start from
+      evaluation = judge.rules().evaluate(p, now);
+      remember(p, evaluation);
+    }
+    Watch watch = Watch.of(p, now, judge.rules(), List.of(), evaluation);
     if (watch.quiet(p)) {
       armTimer(watch.wakeAt(), now);
       return Effect().noReply();

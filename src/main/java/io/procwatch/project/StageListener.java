@@ -24,6 +24,11 @@ public interface StageListener {
    * before the step it follows, which SQ01 flags) counts as zero.
    */
   static List<Left> stagesLeft(List<RecordedFact> before, List<RecordedFact> accepted) {
+    // most commands (bids, payments) keep the stage: then nothing was left, and the history need not be read
+    Stage current = before.isEmpty() ? null : before.get(before.size() - 1).stageAfter();
+    boolean moves = false;
+    for (RecordedFact r : accepted) moves |= r.stageAfter() != current;
+    if (!moves) return List.of();
     List<Left> left = new ArrayList<>();
     Stage stage = null;
     java.time.Instant enteredAt = null;

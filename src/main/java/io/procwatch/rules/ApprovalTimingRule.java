@@ -81,4 +81,16 @@ public final class ApprovalTimingRule implements ProjectRule {
     }
     return List.copyOf(byType.values());
   }
+
+  /**
+   * A fact that is not an approval, later (in business time) than every approval of the project, is nobody's
+   * previous step and shares no approval's instant: nothing changes.
+   */
+  @Override
+  public boolean unchangedBy(Fact fact, ProjectState before, ProjectState after, List<Condition> previous,
+      FactIndex index, RuleContext ctx) {
+    if (index.isApproval(fact.type())) return false;
+    Instant latest = index.latestApproval();
+    return latest == null || fact.occurredAt().isAfter(latest);
+  }
 }

@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * PT01–PT06 of domain.md §3, the patterns of one tender round's bids (OCP R018, R028, R036, R035, R030). Bids,
@@ -54,6 +56,25 @@ public final class BidPatternRules implements ProjectRule {
     pt05(s, round, ctx, found);
     pt06(round, ctx, found);
     return found;
+  }
+
+  /** The round's bids and disqualifications, its method, notice, opening and winner (a re-tender clears them). */
+  @Override
+  public Set<String> dependsOn(RuleContext ctx) {
+    return Set.of("MethodApproved", "NoticePublished", "BidReceived", "BidsOpened", "BidDisqualified",
+        "SupplierConfirmed", "AwardPublished", "ProcurementFailed");
+  }
+
+  /**
+   * A bid before the opening and before any winner can only add PT02 and PT06 pairs (PT01 waits for the opening,
+   * PT03–PT05 for a winner), and it adds none when no other supplier's bid in the round has its amount or shares one
+   * of its identity values. Everything else is evaluated in full.
+   */
+  @Override
+  public boolean unchangedBy(Fact fact, ProjectState before, ProjectState after, List<Condition> previous,
+      FactIndex index, RuleContext ctx) {
+    return fact.data() instanceof Fact.BidReceived b && before.awardedSupplier() == null
+        && !before.hasStep("BidsOpened") && index.bidPairsWithNobody(b);
   }
 
   /** PT01 有效投标不足. */
@@ -210,7 +231,7 @@ public final class BidPatternRules implements ProjectRule {
     found.addAll(bySubject.values());
   }
 
-  private static String field(Fact.BidReceived b, String name) {
+  static String field(Fact.BidReceived b, String name) {
     return switch (name) {
       case "payerAccount" -> b.payerAccount();
       case "contact" -> b.contact();
@@ -220,9 +241,11 @@ public final class BidPatternRules implements ProjectRule {
     };
   }
 
-  private static String normalize(String value) {
+  private static final Pattern WHITE_SPACE = Pattern.compile("\\s+");
+
+  static String normalize(String value) {
     if (value == null) return "";
-    return Normalizer.normalize(value, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT).replaceAll("\\s+", "");
+    return WHITE_SPACE.matcher(Normalizer.normalize(value, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT)).replaceAll("");
   }
 
   /** A pair of suppliers as a stable subject: the two ids in sorted order, joined by "+". */

@@ -79,6 +79,51 @@ public final class DeadlineRules implements DeadlineRule {
     return kept;
   }
 
+  // ---- incremental evaluation --------------------------------------------------------------------------------
+
+  /**
+   * Facts that change a deadline through what they are, whatever the configuration: a new round, the end of the
+   * project, deposits, challenges, the contract and its money, the winner, disqualifications (DL03's details).
+   */
+  private static final Set<String> ALWAYS = Set.of("ProjectRegistered", "ProcurementFailed", "ProjectClosed",
+      "ProjectCancelled", "DepositReturned", "ChallengeFiled", "ChallengeAnswered", "ContractSigned",
+      "ContractAmended", "PaymentMade", "AwardPublished", "SupplierConfirmed", "BidDisqualified");
+
+  /**
+   * Other facts change a deadline only if their type starts or closes one in the configuration, if they move the
+   * project to another stage (DL11), or, for a bid, once there is an award or a contract (DL03's losing bidders,
+   * DL04's winner's bid). Anything else leaves every deadline as it was.
+   */
+  @Override
+  public boolean unchangedBy(Fact fact, ProjectState before, ProjectState after, List<Deadline> previous,
+      FactIndex index, RuleContext ctx) {
+    String type = fact.type();
+    if (ALWAYS.contains(type) || configuredSteps(ctx).contains(type)) return false;
+    if (after.stage() != before.stage()) return false;
+    return !(fact.data() instanceof Fact.BidReceived) || (before.award() == null && before.contract() == null);
+  }
+
+  private record ConfiguredSteps(RuleContext ctx, Set<String> types) {}
+
+  private volatile ConfiguredSteps configured;
+
+  /** The step types that start or close a DL01–DL10 deadline in this context's configuration. */
+  private Set<String> configuredSteps(RuleContext ctx) {
+    ConfiguredSteps c = configured;
+    if (c == null || c.ctx() != ctx) {
+      Set<String> types = new java.util.HashSet<>();
+      for (RuleId id : EnumSet.range(RuleId.DL01, RuleId.DL10)) {
+        DeadlineSpec spec = ctx.rule(id).deadline();
+        types.add(spec.startsAt());
+        types.add(spec.closedBy());
+      }
+      types.add(ctx.rule(RuleId.DL05).stringParam("starts-at-if-no-acceptance"));
+      c = new ConfiguredSteps(ctx, Set.copyOf(types));
+      configured = c;
+    }
+    return c.types();
+  }
+
   // ---- DL01 DL02 DL06 DL07: one step, then another, within a fixed limit ----------------------------------------
 
   private static void single(RuleId id, String subject, Steps s, RuleContext ctx, String supplier,

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * PT08 负面清单/超标准 (L71, R59): what the registration says will be bought, against the operator's lists
@@ -28,6 +29,12 @@ import java.util.Optional;
  * A unit price equal to the standard is allowed. Permanent: it is a fact of the registration.
  */
 public final class ItemStandardsRule implements ProjectRule {
+
+  /** The registration alone. */
+  @Override
+  public Set<String> dependsOn(RuleContext ctx) {
+    return Set.of("ProjectRegistered");
+  }
 
   @Override
   public List<Condition> conditions(ProjectState s, RuleContext ctx) {

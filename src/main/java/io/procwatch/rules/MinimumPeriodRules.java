@@ -46,6 +46,12 @@ public final class MinimumPeriodRules implements ProjectRule {
     return found;
   }
 
+  /** The method, the notice, the registration and the intents: nothing else is read (a re-tender clears the first two). */
+  @Override
+  public Set<String> dependsOn(RuleContext ctx) {
+    return Set.of("MethodApproved", "NoticePublished", "IntentPublished", "ProcurementFailed", "ProjectRegistered");
+  }
+
   /** MP01 等标期不足, MP02 磋商期不足, MP03 谈判/询价期不足: the same check, each for its methods and limit. */
   private static void period(RuleId id, ProjectState s, RuleContext ctx, List<Condition> found) {
     RuleDefinition def = ctx.rule(id);

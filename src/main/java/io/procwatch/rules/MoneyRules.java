@@ -51,6 +51,13 @@ public final class MoneyRules implements ProjectRule {
     return found;
   }
 
+  /** Budget, award (cleared by a re-tender), contract, amendments, payments and acceptance. */
+  @Override
+  public Set<String> dependsOn(RuleContext ctx) {
+    return Set.of("ProjectRegistered", "AwardPublished", "ContractSigned", "ContractAmended", "PaymentMade", "Accepted",
+        "ProcurementFailed");
+  }
+
   /** BG01 中标超预算: award amount > budget. */
   private static void bg01(ProjectState s, RuleContext ctx, List<Condition> found) {
     Fact.AwardPublished a = s.award();

@@ -9,6 +9,7 @@ import io.procwatch.project.ProjectState;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /**
  * SQ04 应公开招标未公开招标 (L27, R23): the budget is at or above the public-tender threshold of the active profile for
@@ -21,6 +22,12 @@ import java.util.List;
  * selection; a new approval without a reference then raises a new alert. Subject: "" (one per project).
  */
 public final class OpenTenderRule implements ProjectRule {
+
+  /** The registration and the current round's method approval (a re-tender clears it). */
+  @Override
+  public Set<String> dependsOn(RuleContext ctx) {
+    return Set.of("ProjectRegistered", "MethodApproved", "ProcurementFailed");
+  }
 
   @Override
   public List<Condition> conditions(ProjectState s, RuleContext ctx) {

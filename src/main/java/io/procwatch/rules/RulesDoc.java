@@ -101,9 +101,43 @@ public final class RulesDoc {
     }
     appendThresholds(md, profiles, thresholdsConfig, catalogue);
     appendPt08(md, pt08);
+    md.append(EVALUATION);
     appendSources(md, catalogue);
     return md.toString();
   }
+
+  /** How the single-project rules are run: fixed text, about the code rather than the configuration. */
+  static final String EVALUATION = """
+      ## How the rules are evaluated
+
+      The single-project rules (DL, MP, BG, SQ, PT) are pure functions of a project's facts, judged in business \
+      time: each says which of its conditions hold (`ProjectRule`) or which deadlines the project has \
+      (`DeadlineRule`); only whether a deadline is breached or pre-warned depends on the clock. The XP rules run \
+      elsewhere, over the read side (docs/patterns.md).
+
+      - **Full evaluation** runs every enabled rule over the whole project. It is the definition, and it is used \
+      when a project actor has no evaluation to start from (after a recovery, for a project view, an \
+      acknowledge or a resolve).
+      - **After each new fact** the project actor evaluates incrementally (`RuleEngine.evaluate(before, previous, \
+      after, now)`): the evaluation keeps what each rule found, and a rule runs again only if the fact may \
+      change it. Rules that read a few parts of the project declare the fact types they depend on \
+      (BG: registration, award, contract, amendments, payments, acceptance, re-tender; MP: method, notice, \
+      intent; SQ04: method; PT08: registration; PT09: registration and contract). Rules that read the whole \
+      history (SQ01–SQ03, PT01–PT06, PT07, DL01–DL11) answer in O(1), from running aggregates of the history \
+      (`FactIndex`: the earliest time of each step in the current round, whether the project ended, the latest \
+      approval, the round's bid amounts and identity values by supplier), whether the fact certainly changes \
+      nothing — e.g. a bid before the opening whose amount and identity values no other supplier shares, later \
+      than every approval, in a stage already entered. Whenever that cannot be said, the rule runs in full. \
+      So a bid costs the same whatever the project's history, and a step of the procedure costs what the \
+      rules it concerns cost.
+      - **Flags** are per fact: the conditions that hold after the fact and did not before it, and the deadlines \
+      it closes late. A batch is therefore still evaluated after each of its facts (cheaply, as above); its \
+      alerts are reconciled once, after its last fact.
+      - `IncrementalEvaluationTest` checks after every fact — of simulator histories with planted \
+      irregularities, of random projects aimed at each shortcut, and of hand-made edge cases — that the \
+      incremental evaluation equals the full one and that the flags are those of full evaluations.
+
+      """;
 
   private static String checkText(RuleDefinition rule) {
     StringBuilder text = new StringBuilder(rule.describe());

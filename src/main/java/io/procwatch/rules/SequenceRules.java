@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * SQ01–SQ03 of domain.md §3, the order of steps. Judged in business time over the whole history, so a
@@ -24,6 +25,31 @@ public final class SequenceRules implements ProjectRule {
     sq02(s, found, ctx);
     sq03(s, found, ctx);
     return found;
+  }
+
+  /** Facts that change what SQ02 compares, which steps SQ01 requires (the method), or the round, or start SQ03. */
+  private static final Set<String> RESHAPING = Set.of("ProcurementFailed", "MethodApproved", "ContractSigned",
+      "AwardPublished", "SupplierConfirmed", "ProjectClosed", "ProjectCancelled");
+
+  /**
+   * A fact leaves SQ01–SQ03 as they were when: the project never ended (no SQ03), it is not one of the
+   * {@link #RESHAPING} types (SQ02's inputs and the method stay), it is not earlier than a fact of its type that
+   * already counts (so no step's requirement is met any earlier than before), and it is itself in order or its type
+   * already has its SQ01 condition (one per type: the first out-of-order fact in arrival order).
+   */
+  @Override
+  public boolean unchangedBy(Fact fact, ProjectState before, ProjectState after, List<Condition> previous,
+      FactIndex index, RuleContext ctx) {
+    String type = fact.type();
+    if (RESHAPING.contains(type) || index.ended()) return false;
+    Instant earliest = index.earliestCurrent(type);
+    if (earliest == null || fact.occurredAt().isBefore(earliest)) return false;
+    for (Condition c : previous) if (c.rule().equals("SQ01") && c.subject().equals(type)) return true;
+    for (String required : requiredBefore(after, fact)) {
+      Instant at = index.earliestCurrent(required);
+      if (at == null || at.isAfter(fact.occurredAt())) return false;
+    }
+    return true;
   }
 
   /** The facts that count now: everything, except the round steps of failed rounds. */

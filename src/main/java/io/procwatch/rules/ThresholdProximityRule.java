@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * PT09 临界值 (R28): the budget or the contract amount lies in {@code [band × T, T)} for a threshold {@code T} of the
@@ -27,6 +28,12 @@ import java.util.Map;
  * and threshold. Permanent (INFO): it is a fact about how the purchase was sized.
  */
 public final class ThresholdProximityRule implements ProjectRule {
+
+  /** The budget and the contract amount. */
+  @Override
+  public Set<String> dependsOn(RuleContext ctx) {
+    return Set.of("ProjectRegistered", "ContractSigned");
+  }
 
   @Override
   public List<Condition> conditions(ProjectState s, RuleContext ctx) {

@@ -24,6 +24,9 @@ import java.util.List;
  * java -cp target/procwatch.jar:target/test-classes io.procwatch.bench.StateBench [projects] [bids] [perCommand]
  * </pre>
  * Prints CPU µs per fact for each block of 100 bids (histories grow from 4 to 4 + bids facts).
+ *
+ * <p>Like the actor, it keeps the last command's evaluation and starts the next command from it (until 2026-11-30 it
+ * evaluated every command's starting state again, which the actor does only after a recovery).
  */
 public final class StateBench {
   public static void main(String[] args) {
@@ -40,17 +43,17 @@ public final class StateBench {
         String id = EventLines.projectId("state-" + round, p);
         StringBuilder walk = new StringBuilder();
         EventLines.appendWalkToNotice(walk, id);
-        ProjectState state = command(judge, null, facts(parser, walk.toString(), now), now);
+        Step step = command(judge, new Step(null, null), facts(parser, walk.toString(), now), now);
         for (int from = 0; from < bids; from += perCommand) {
           StringBuilder lines = new StringBuilder();
           for (int b = from; b < Math.min(bids, from + perCommand); b++) {
             EventLines.appendBid(lines, id, id + "." + b, b * 13);
           }
           long t0 = cpu.getCurrentThreadCpuTime();
-          state = command(judge, state, facts(parser, lines.toString(), now), now);
+          step = command(judge, step, facts(parser, lines.toString(), now), now);
           nanos[from / 100] += cpu.getCurrentThreadCpuTime() - t0;
         }
-        if (state.history().size() != 4 + bids) throw new IllegalStateException("not every bid was applied");
+        if (step.state().history().size() != 4 + bids) throw new IllegalStateException("not every bid was applied");
       }
       if (round == 1) {
         StringBuilder out = new StringBuilder("RESULT cpu_us_per_fact by history length:");
@@ -73,10 +76,14 @@ public final class StateBench {
     return facts;
   }
 
+  /** A project between commands: its state and the evaluation the actor remembers of it. */
+  private record Step(ProjectState state, RuleEngine.Evaluation evaluation) {}
+
   /** As ProcurementProject.onRecord and its event handler: judge in order, then apply what was accepted. */
-  private static ProjectState command(Judge judge, ProjectState before, List<Fact> facts, Instant now) {
+  private static Step command(Judge judge, Step previous, List<Fact> facts, Instant now) {
+    ProjectState before = previous.state();
     ProjectState current = before;
-    RuleEngine.Evaluation evaluation = null;
+    RuleEngine.Evaluation evaluation = previous.evaluation() == null ? null : previous.evaluation().at(now);
     List<RecordedFact> accepted = new ArrayList<>();
     for (Fact f : facts) {
       Judge.Verdict v = judge.judge(current, f, now, evaluation);
@@ -87,6 +94,6 @@ public final class StateBench {
     }
     ProjectState s = before;
     for (RecordedFact r : accepted) s = s == null ? ProjectStates.registered(r) : ProjectStates.apply(s, r);
-    return s;
+    return new Step(s, evaluation);
   }
 }

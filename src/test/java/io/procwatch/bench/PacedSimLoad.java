@@ -1,0 +1,169 @@
+package io.procwatch.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The background load of {@code bench/alert-latency}: a history written by {@code procwatch simulate --out}, handed
+ * out one event at a time for single-event POSTs, so that a paced open-loop driver keeps each project's events in
+ * their order and never has two events of one project in flight.
+ *
+ * <p>Why one in flight per project: the service judges a project's events in arrival order, so two concurrent POSTs
+ * of one project could arrive swapped and be judged out of sequence (an SQ01 the history never planted). With one in
+ * flight, event k+1 of a project is only handed out after the 202 of event k.
+ *
+ * <p>How events are picked: {@code active} projects are open at once (in the history's order). Each tick takes one
+ * of the open projects that has no event in flight, at random (seeded), so consecutive requests come from different
+ * projects at different stages — the mix of event types of a live year, not one project at a time. (A round robin
+ * would keep the projects in lockstep: a burst of registrations, then one of approvals, and so on.) A project that
+ * has sent its last event is replaced by the next one of the history. When every open project has an event in
+ * flight (the service answers slower than {@code active} / rate), one more project is opened rather than waiting:
+ * the load stays open-loop, and {@link #extraOpened()} says how often that happened.
+ *
+ * <p>Thread-safety: {@link #take()} (the pacing thread) and {@link #answered} (HTTP completion threads) synchronize
+ * on this object; at a few thousand events per second that costs nothing measurable.
+ */
+final class PacedSimLoad {
+  private static final Pattern PROJECT_ID = Pattern.compile("\"projectId\":\"([^\"]+)\"");
+  private static final Pattern EVENT_ID = Pattern.compile("\"eventId\":\"([^\"]+)\"");
+  private static final Pattern TYPE = Pattern.compile("\"type\":\"([A-Za-z]+)\"");
+
+  /** One project of the history: its event lines in order, and how far it has got. */
+  static final class Project {
+    final String id;
+    final List<String> lines;
+    private int next;
+    private boolean inFlight;
+
+    Project(String id, List<String> lines) {
+      this.id = id;
+      this.lines = lines;
+    }
+  }
+
+  /**
+   * An event handed out for sending; give it back to {@link #answered} once its answer (any answer) is in.
+   *
+   * @param index its position in its project (0 = the project's first event)
+   */
+  record Next(Project project, int index, String json) {
+    String projectId() {
+      return project.id;
+    }
+
+    String type() {
+      Matcher m = TYPE.matcher(json);
+      return m.find() ? m.group(1) : "?";
+    }
+
+    String eventId() {
+      Matcher m = EVENT_ID.matcher(json);
+      return m.find() ? m.group(1) : "?";
+    }
+  }
+
+  private final List<Project> projects;
+  /** Open projects with no event in flight; picked at random, removed by swapping with the last. */
+  private final List<Project> ready = new ArrayList<>();
+  private final Random random;
+  private int opened;
+  private int finished;
+  private long extraOpened;
+  private long handedOut;
+
+  PacedSimLoad(List<Project> projects, int active, long seed) {
+    if (active < 1) throw new IllegalArgumentException("active must be at least 1");
+    this.projects = projects;
+    this.random = new Random(seed);
+    for (int i = 0; i < active && opened < projects.size(); i++) ready.add(projects.get(opened++));
+  }
+
+  /** Reads an NDJSON history; each project's lines keep their order (they need not be consecutive in the file). */
+  static List<Project> read(Path file) throws IOException {
+    return group(Files.readAllLines(file, StandardCharsets.UTF_8));
+  }
+
+  static List<Project> group(List<String> lines) {
+    Map<String, List<String>> byProject = new LinkedHashMap<>();
+    for (String line : lines) {
+      if (line.isBlank()) continue;
+      Matcher m = PROJECT_ID.matcher(line);
+      if (!m.find()) throw new IllegalArgumentException("history line without projectId: " + abbreviate(line));
+      byProject.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(line);
+    }
+    List<Project> out = new ArrayList<>(byProject.size());
+    byProject.forEach((id, l) -> out.add(new Project(id, List.copyOf(l))));
+    return out;
+  }
+
+  /** The next event to send, or null when the history is used up (every project opened, none ready). */
+  synchronized Next take() {
+    Project p = null;
+    if (!ready.isEmpty()) {
+      int i = random.nextInt(ready.size());
+      p = ready.get(i);
+      ready.set(i, ready.get(ready.size() - 1));
+      ready.remove(ready.size() - 1);
+    }
+    if (p == null) {
+      if (opened >= projects.size()) return null;
+      p = projects.get(opened++);
+      extraOpened++;
+    }
+    p.inFlight = true;
+    handedOut++;
+    return new Next(p, p.next, p.lines.get(p.next));
+  }
+
+  /** The answer to {@code n} is in: its project may send its next event (or makes room for a new project). */
+  synchronized void answered(Next n) {
+    Project p = n.project();
+    if (!p.inFlight || p.next != n.index()) throw new IllegalStateException("answer for an event not in flight: " + n.json());
+    p.inFlight = false;
+    p.next++;
+    if (p.next < p.lines.size()) {
+      ready.add(p);
+    } else {
+      finished++;
+      if (opened < projects.size()) ready.add(projects.get(opened++));
+    }
+  }
+
+  synchronized long handedOut() {
+    return handedOut;
+  }
+
+  /** Projects opened because every open project had an event in flight at a tick. */
+  synchronized long extraOpened() {
+    return extraOpened;
+  }
+
+  synchronized int opened() {
+    return opened;
+  }
+
+  synchronized int finished() {
+    return finished;
+  }
+
+  int projects() {
+    return projects.size();
+  }
+
+  long events() {
+    return projects.stream().mapToLong(p -> p.lines.size()).sum();
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+  }
+}
