@@ -78,7 +78,12 @@ public final class Main implements Callable<Integer> {
         config = com.typesafe.config.ConfigFactory.parseString("procwatch.http.port = " + port).withFallback(config);
       }
       if (clock != null) {
-        Settings.ClockMode.parse("--clock", clock); // a clear error before anything starts
+        try {
+          Settings.ClockMode.parse("--clock", clock); // a clear error before anything starts
+        } catch (com.typesafe.config.ConfigException e) {
+          System.err.println("procwatch serve: " + e.getMessage());
+          return 2;
+        }
         config = com.typesafe.config.ConfigFactory.parseMap(java.util.Map.of("procwatch.clock.mode", clock)).withFallback(config);
       }
       Settings settings = Settings.from(AppConfig.withDatabase(config));
