@@ -14,6 +14,7 @@ import io.procwatch.auth.AuditRoutes;
 import io.procwatch.auth.Authenticator;
 import io.procwatch.http.HealthRoutes;
 import io.procwatch.http.HttpServer;
+import io.procwatch.infra.DataClock;
 import io.procwatch.infra.Database;
 import io.procwatch.infra.Settings;
 import io.procwatch.metrics.Metrics;
@@ -46,7 +47,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * Wires the service: joins the cluster (itself, unless seed nodes are configured), starts the sharded
- * project entities and the projections, and binds the HTTP API. One clock for everything.
+ * project entities and the projections, and binds the HTTP API. One clock for everything business: the wall clock,
+ * a simulated one (the demo) or a {@link DataClock} (replays); a data clock keeps a wall clock for the checks that
+ * must stay on it.
  */
 public final class Guardian {
   private Guardian() {}
@@ -125,7 +128,8 @@ public final class Guardian {
   static Route routes(org.apache.pekko.actor.typed.ActorSystem<?> system, Settings settings, Database db, Clock clock,
       Executor blocking, RuleEngine rules, Metrics metrics, AlertFeed feed, Authenticator auth) {
     ProjectSummaries summaries = new ProjectSummaries(db, blocking);
-    IngestRoutes ingest = new IngestRoutes(system, settings, clock, metrics);
+    // The future-skew check on occurredAt is against the wall clock, also when the service clock follows the data.
+    IngestRoutes ingest = new IngestRoutes(system, settings, DataClock.wallOf(clock), metrics);
     ProjectRoutes projects = new ProjectRoutes(system, settings, summaries, rules, clock);
     AlertRoutes alerts = new AlertRoutes(system, settings, new AlertStore(db, blocking));
     RuleRoutes ruleRoutes = new RuleRoutes(rules);

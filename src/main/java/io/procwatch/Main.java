@@ -66,11 +66,25 @@ public final class Main implements Callable<Integer> {
         + "its own (./data/demo, emptied at start; see docs/simulator.md).")
     boolean demo;
 
+    @Option(names = "--clock", paramLabel = "wall|data", description = "The service's now (default: procwatch.clock.mode, wall, "
+        + "or PROCWATCH_CLOCK). data: the latest business time accepted, for replaying history and benchmarks "
+        + "(docs/simulator.md).")
+    String clock;
+
     @Override
     public Integer call() throws Exception {
       Config config = config();
       if (port != null) {
         config = com.typesafe.config.ConfigFactory.parseString("procwatch.http.port = " + port).withFallback(config);
+      }
+      if (clock != null) {
+        try {
+          Settings.ClockMode.parse("--clock", clock); // a clear error before anything starts
+        } catch (com.typesafe.config.ConfigException e) {
+          System.err.println("procwatch serve: " + e.getMessage());
+          return 2;
+        }
+        config = com.typesafe.config.ConfigFactory.parseMap(java.util.Map.of("procwatch.clock.mode", clock)).withFallback(config);
       }
       Settings settings = Settings.from(AppConfig.withDatabase(config));
       // no tokens and a non-loopback address: refused, for the demo too
@@ -80,12 +94,18 @@ public final class Main implements Callable<Integer> {
         log.error(refusal.get());
         return 2;
       }
-      if (demo) return io.procwatch.sim.Demo.serve(config);
+      if (demo) {
+        if (settings.clockMode() != Settings.ClockMode.WALL) {
+          log.warn("The demo runs on its own simulated clock; procwatch.clock.mode = data is ignored");
+        }
+        return io.procwatch.sim.Demo.serve(config);
+      }
       config = AppConfig.withDatabase(config);
       log.info("Starting procwatch {} on {}", Version.current(), settings.db());
       Database db = Database.open(settings.db());
       if (settings.db().migrateOnStart()) db.migrate();
-      ActorSystem<Void> system = ActorSystem.create(Guardian.create(settings, db, Clock.systemUTC()), "procwatch", config);
+      Clock serviceClock = io.procwatch.infra.DataClock.forService(settings.clockMode(), db, Clock.systemUTC());
+      ActorSystem<Void> system = ActorSystem.create(Guardian.create(settings, db, serviceClock), "procwatch", config);
       system.getWhenTerminated().toCompletableFuture().join();
       db.close();
       return 0;

@@ -1,5 +1,6 @@
 package io.procwatch.alert;
 
+import io.procwatch.infra.DataClock;
 import io.procwatch.infra.Database;
 import io.procwatch.project.ProcurementProject;
 import java.sql.Connection;
@@ -27,7 +28,8 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  * project has been passivated or the whole service restarted in between: the due times live in the
  * database ({@code project_summary.wake_at}, kept by the projection from the projects' events), not only in
  * memory. It polls for what comes due within the look-ahead and wakes each project at its exact instant;
- * the project decides (idempotently) what is due. One per cluster (a singleton).
+ * the project decides (idempotently) what is due. One per cluster (a singleton). On a {@link DataClock} it wakes the
+ * projects whose wake-up time data time has passed, at each poll.
  */
 public final class DeadlineWatch {
 
@@ -95,7 +97,9 @@ public final class DeadlineWatch {
   private Behavior<Message> poll() {
     if (polling) return Behaviors.same();
     polling = true;
-    Instant horizon = clock.instant().plus(lookAhead);
+    // A data clock does not run between requests: look no further than data now, and wake at once what it passed
+    // (a wake-up armed ahead would fire on the wall clock, find nothing due yet, and not be armed again).
+    Instant horizon = DataClock.runs(clock) ? clock.instant().plus(lookAhead) : clock.instant();
     ctx.pipeToSelf(CompletableFuture.supplyAsync(() -> dueBefore(horizon), blocking),
         (rows, error) -> error != null ? new PollFailed(error) : new Due(rows));
     return Behaviors.same();

@@ -5,7 +5,23 @@ import java.time.Duration;
 
 /** The {@code procwatch {}} configuration, read once into typed records. */
 public record Settings(Http http, Ingest ingest, Db db, Projection projection, Deadlines deadlines,
-    Metrics metrics, Feed feed, Alertmanager alertmanager, Auth auth, Tls tls) {
+    Metrics metrics, Feed feed, Alertmanager alertmanager, Auth auth, Tls tls, ClockMode clockMode) {
+
+  /**
+   * {@code procwatch.clock.mode}: the service's "now". {@code wall}: the wall clock (live monitoring). {@code data}: the
+   * latest business time accepted, for replaying a history and benchmarks ({@link DataClock}).
+   */
+  public enum ClockMode {
+    WALL, DATA;
+
+    public static ClockMode parse(String path, String value) {
+      return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "wall" -> WALL;
+        case "data" -> DATA;
+        default -> throw new com.typesafe.config.ConfigException.BadValue(path, "expected wall or data, got '" + value + "'");
+      };
+    }
+  }
 
   public record Http(String host, int port, Duration askTimeout) {}
 
@@ -134,6 +150,7 @@ public record Settings(Http http, Ingest ingest, Db db, Projection projection, D
             c.getBoolean("auth.metrics-public"), c.getDouble("auth.ingest-rate"), c.getInt("auth.ingest-burst"),
             c.getInt("auth.feed-connections-per-token"), c.getDuration("auth.ticket-ttl")),
         new Tls(http.getBoolean("tls.enabled"), http.getString("tls.keystore"), http.getString("tls.keystore-password"),
-            http.getString("tls.keystore-type")));
+            http.getString("tls.keystore-type")),
+        ClockMode.parse("procwatch.clock.mode", c.getString("clock.mode")));
   }
 }

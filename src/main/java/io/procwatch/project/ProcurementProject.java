@@ -1,6 +1,7 @@
 package io.procwatch.project;
 
 import io.procwatch.infra.CborSerializable;
+import io.procwatch.infra.DataClock;
 import io.procwatch.rules.Finding;
 import java.time.Clock;
 import java.time.Duration;
@@ -233,8 +234,9 @@ public final class ProcurementProject
     List<io.procwatch.rules.Condition> raised = new ArrayList<>();
     State current = state;
     // One instant for the whole command: each fact's "after" evaluation is the next fact's "before", and
-    // the last one of the previous command still holds if no fact was added since.
-    Instant now = clock.instant();
+    // the last one of the previous command still holds if no fact was added since. On a data clock, not before
+    // the facts' own business time (a wall or simulated clock: its now, unchanged).
+    Instant now = DataClock.judgedAt(clock, cmd.facts());
     io.procwatch.rules.RuleEngine.Evaluation evaluation = cachedEvaluation(current.project(), now);
     for (Fact fact : cmd.facts()) {
       if (!projectId.equals(fact.projectId())) {
@@ -273,11 +275,20 @@ public final class ProcurementProject
     if (alerts != null) events.add(alerts); // last: its sequence number is the write's last
     // Told only after the write, and never during recovery: each stage left is measured once.
     List<RecordedFact> before = state.project() == null ? List.of() : state.project().history();
+    Instant latest = latestOccurred(accepted);
     return Effect().persist(events)
+        // before the reply: the client's next request sees data time at least at these facts
+        .thenRun(s -> DataClock.accepted(clock, latest))
         .thenRun(s -> handOver(alerts))
         .thenRun(s -> armTimer(watch.wakeAt(), now))
         .thenRun(s -> StageListener.stagesLeft(before, accepted).forEach(l -> stages.left(l.stage(), l.inStage())))
         .thenReply(cmd.replyTo(), s -> reply);
+  }
+
+  private static Instant latestOccurred(List<RecordedFact> facts) {
+    Instant latest = null;
+    for (RecordedFact r : facts) if (latest == null || r.fact().occurredAt().isAfter(latest)) latest = r.fact().occurredAt();
+    return latest;
   }
 
   /**
@@ -383,7 +394,9 @@ public final class ProcurementProject
    * DeadlineWatch covers the time it is passivated or the service is down.
    */
   private void armTimer(Instant wakeAt, Instant now) {
-    if (wakeAt == null) {
+    // A data clock moves only when data arrives, not with the wall clock: a timer of (wakeAt - now) would fire at a
+    // meaningless instant. The DeadlineWatch wakes the project once data time has passed wakeAt.
+    if (wakeAt == null || !DataClock.runs(clock)) {
       timers.cancel(WAKE_TIMER);
     } else {
       Duration delay = Duration.between(now, wakeAt);

@@ -84,7 +84,7 @@ public final class ProjectSummaryProjection {
         for (EventEnvelope<ProcurementProject.Event> envelope : envelopes) {
           ProcurementProject.Event event = envelope.event();
           String projectId = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
-          if (event instanceof ProcurementProject.FactsRecorded recorded) apply(conn, recorded, now);
+          if (event instanceof ProcurementProject.FactsRecorded recorded) apply(conn, recorded, now, clock);
           else if (event instanceof ProcurementProject.AlertsChanged changed) apply(conn, projectId, changed, now);
         }
         return null;
@@ -138,6 +138,16 @@ public final class ProjectSummaryProjection {
         ps.setString(9, projectId);
         ps.executeUpdate();
       }
+    }
+
+    /** As above, and a data clock follows what the read side has caught up on (after a restart, the journal's tail). */
+    static void apply(Connection conn, ProcurementProject.FactsRecorded recorded, Instant now, Clock clock) throws Exception {
+      apply(conn, recorded, now);
+      Instant latest = null;
+      for (RecordedFact r : recorded.facts()) {
+        if (latest == null || r.fact().occurredAt().isAfter(latest)) latest = r.fact().occurredAt();
+      }
+      io.procwatch.infra.DataClock.accepted(clock, latest);
     }
 
     private static void insert(Connection conn, Fact f, ProjectRegistered reg, Instant now) throws Exception {

@@ -143,6 +143,57 @@ final class SimLoad {
     return parts;
   }
 
+  /**
+   * For the data clock ({@code CLOCK=data}): consecutive runs of projects in the file's (registration) order, the
+   * first part taking projects until it has its target, then the next. A later part's projects are registered after
+   * an earlier part's, so sending the parts one after the other in business-time order never sends data time back
+   * far: a part dealt across the whole year would begin in January where the part before left data time in March.
+   */
+  static Map<String, List<Project>> contiguous(List<Project> projects, Map<String, Long> targets) {
+    Map<String, List<Project>> parts = new LinkedHashMap<>();
+    java.util.Iterator<Project> it = projects.iterator();
+    for (Map.Entry<String, Long> t : targets.entrySet()) {
+      if (t.getValue() <= 0) throw new IllegalArgumentException("part " + t.getKey() + " wants no events");
+      List<Project> part = new ArrayList<>();
+      long got = 0;
+      while (got < t.getValue() && it.hasNext()) {
+        Project p = it.next();
+        part.add(p);
+        got += p.events();
+      }
+      if (got < t.getValue()) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+            "the history holds too few events: part %s got %d of %d (%d projects in all); generate more projects",
+            t.getKey(), got, t.getValue(), projects.size()));
+      }
+      parts.put(t.getKey(), part);
+    }
+    return parts;
+  }
+
+  /**
+   * The projects' lines in business-time order across projects (stable: lines at the same instant keep the projects'
+   * order, and a project's own lines keep theirs), as {@code procwatch simulate --order time} writes a history.
+   */
+  static List<String> timeOrdered(List<Project> projects) {
+    record Line(Instant at, int project, int index, String text) {}
+    List<Line> all = new ArrayList<>();
+    for (int p = 0; p < projects.size(); p++) {
+      List<String> lines = projects.get(p).lines();
+      for (int i = 0; i < lines.size(); i++) all.add(new Line(occurredAt(lines.get(i)), p, i, lines.get(i)));
+    }
+    all.sort(java.util.Comparator.comparing(Line::at).thenComparingInt(Line::project).thenComparingInt(Line::index));
+    List<String> out = new ArrayList<>(all.size());
+    for (Line l : all) out.add(l.text());
+    return out;
+  }
+
+  static Instant occurredAt(String line) {
+    Matcher at = OCCURRED_AT.matcher(line);
+    if (!at.find()) throw new IllegalArgumentException("no occurredAt: " + abbreviate(line));
+    return OffsetDateTime.parse(at.group(1)).toInstant();
+  }
+
   /** NDJSON bodies of {@code perBatch} whole projects each, in order; each ends with a newline. */
   static List<Batch> batches(List<Project> projects, int perBatch) {
     if (perBatch < 1) throw new IllegalArgumentException("perBatch must be at least 1");
@@ -212,7 +263,8 @@ final class SimLoad {
   }
 
   /**
-   * {@code split --ndjson FILE --parts NAME=EVENTS,... --out-dir DIR [--now ISO-INSTANT]}: writes DIR/NAME.ndjson for
+   * {@code split --ndjson FILE --parts NAME=EVENTS,... --out-dir DIR [--now ISO-INSTANT] [--order time [--whole NAME,...]]}:
+   * writes DIR/NAME.ndjson for
    * each part and prints one {@code SHAPE part=NAME ...} line per part, one for the parts together
    * ({@code part=all}), then {@code RESULT mode=split held_back=N projects=N unused_projects=N}.
    */
@@ -226,12 +278,20 @@ final class SimLoad {
       if (kv.length != 2) throw new IllegalArgumentException("--parts wants NAME=EVENTS,..., got " + part);
       targets.put(kv[0], Long.parseLong(kv[1]));
     }
-    Map<String, List<Project>> parts = split(read.projects(), targets);
+    // --order time (the data clock): consecutive runs of projects, each part written in business-time order, except
+    // the parts named in --whole (bulk batches of whole projects), written project by project
+    boolean time = "time".equals(o.m().getOrDefault("order", "project"));
+    Set<String> whole = new HashSet<>(java.util.Arrays.asList(o.m().getOrDefault("whole", "").split(",")));
+    Map<String, List<Project>> parts = time ? contiguous(read.projects(), targets) : split(read.projects(), targets);
     Path dir = Path.of(o.str("out-dir"));
     Files.createDirectories(dir);
     List<Project> used = new ArrayList<>();
     for (Map.Entry<String, List<Project>> e : parts.entrySet()) {
-      write(e.getValue(), dir.resolve(e.getKey() + ".ndjson"));
+      if (time && !whole.contains(e.getKey())) {
+        Files.write(dir.resolve(e.getKey() + ".ndjson"), timeOrdered(e.getValue()), StandardCharsets.UTF_8);
+      } else {
+        write(e.getValue(), dir.resolve(e.getKey() + ".ndjson"));
+      }
       used.addAll(e.getValue());
       System.out.println("SHAPE part=" + e.getKey() + " " + Shape.of(e.getValue()).describe());
     }

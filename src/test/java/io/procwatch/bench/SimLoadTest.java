@@ -156,4 +156,39 @@ class SimLoadTest {
     assertThat(shape.minPerProject()).isGreaterThanOrEqualTo(9); // the shortest complete path: a self purchase
     assertThat(shape.describe()).startsWith("projects=" + history.projects() + " events=" + history.events().size());
   }
+
+  @Test
+  void contiguousPartsTakeConsecutiveProjectsInRegistrationOrder() {
+    List<SimLoad.Project> all = projects();
+    Map<String, Long> targets = new LinkedHashMap<>();
+    targets.put("single", 500L);
+    targets.put("bulk", 800L);
+    Map<String, List<SimLoad.Project>> parts = SimLoad.contiguous(all, targets);
+    List<SimLoad.Project> single = parts.get("single");
+    List<SimLoad.Project> bulk = parts.get("bulk");
+    assertThat(single).isEqualTo(all.subList(0, single.size()));
+    assertThat(bulk).isEqualTo(all.subList(single.size(), single.size() + bulk.size()));
+    assertThat(linesOf(single)).hasSizeGreaterThanOrEqualTo(500);
+    assertThat(linesOf(bulk)).hasSizeGreaterThanOrEqualTo(800);
+    // every bulk project is registered no earlier than the last single one
+    Instant lastSingle = SimLoad.occurredAt(single.get(single.size() - 1).lines().get(0));
+    assertThat(bulk).allSatisfy(p -> assertThat(SimLoad.occurredAt(p.lines().get(0))).isAfterOrEqualTo(lastSingle));
+    targets.put("more", 1_000_000L);
+    assertThatThrownBy(() -> SimLoad.contiguous(all, targets)).hasMessageContaining("too few events");
+  }
+
+  @Test
+  void aTimeOrderedPartIsSortedByBusinessTimeAndKeepsEachProjectsOrder() {
+    List<SimLoad.Project> all = projects().subList(0, 120);
+    List<String> ordered = SimLoad.timeOrdered(all);
+    assertThat(ordered).containsExactlyInAnyOrderElementsOf(linesOf(all));
+    for (int i = 1; i < ordered.size(); i++) {
+      assertThat(SimLoad.occurredAt(ordered.get(i))).isAfterOrEqualTo(SimLoad.occurredAt(ordered.get(i - 1)));
+    }
+    for (SimLoad.Project p : all) {
+      assertThat(ordered.stream().filter(l -> p.id().equals(SimLoad.projectId(l))).toList()).isEqualTo(p.lines());
+    }
+    // projects interleave: the file is not simply the projects one after the other
+    assertThat(ordered).isNotEqualTo(linesOf(all));
+  }
 }

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.procwatch.Guardian;
 import io.procwatch.infra.AppConfig;
+import io.procwatch.infra.DataClock;
 import io.procwatch.infra.Database;
 import io.procwatch.infra.Settings;
 import java.io.IOException;
@@ -30,10 +31,18 @@ public final class TestService implements AutoCloseable {
   private final Database db;
   private final int port;
 
-  private TestService(ActorSystem<Void> system, Database db, int port) {
+  private final Clock clock;
+
+  private TestService(ActorSystem<Void> system, Database db, int port, Clock clock) {
     this.system = system;
     this.db = db;
     this.port = port;
+    this.clock = clock;
+  }
+
+  /** The service clock: the one given, or the data clock made on it (procwatch.clock.mode = data). */
+  public Clock clock() {
+    return clock;
   }
 
   /** A fresh in-memory H2 database of its own. */
@@ -58,9 +67,11 @@ public final class TestService implements AutoCloseable {
     Settings settings = Settings.from(config);
     Database db = Database.open(settings.db());
     db.migrate();
+    // as Main does: with procwatch.clock.mode = data, a data clock restored from the database, on this wall clock
+    Clock serviceClock = DataClock.forService(settings.clockMode(), db, clock);
     ActorSystem<Void> system =
-        ActorSystem.create(Guardian.create(settings, db, clock), "procwatch-test", config);
-    TestService service = new TestService(system, db, port);
+        ActorSystem.create(Guardian.create(settings, db, serviceClock), "procwatch-test", config);
+    TestService service = new TestService(system, db, port, serviceClock);
     // The port is bound asynchronously by the Guardian: until then the client cannot even connect.
     Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
         .ignoreExceptionsInstanceOf(IllegalStateException.class)

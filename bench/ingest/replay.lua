@@ -1,0 +1,226 @@
+-- wrk script of bench/ingest/run, mode "single" with LOAD=simulate ORDER=time (the default): the simulator's
+-- history replayed in business-time order, one event per POST /api/v1/events (application/json), at most one
+-- request in flight per project — for a service on the data clock (serve --clock data), whose "now" is the latest
+-- business time it accepted, so that every event is judged as of its place in the history.
+--
+--   wrk -t2 -c64 -d20s -s replay.lua http://127.0.0.1:PORT -- <file.ndjson> <threads> <state-file> [lookahead]
+--
+-- init() reads the file (IngestBench split --order time: the part's events in business-time order across projects)
+-- and keeps the events of every <threads>-th project (by first appearance), in file order, so the threads' shares
+-- are disjoint and each is in time order. request() sends the earliest unsent event whose project has nothing in
+-- flight, looking at most LOOKAHEAD events ahead of the earliest unsent one (a busy project's next event waits;
+-- the events behind it go first); when all of them belong to busy projects it sends a GET /health/live instead (no database work)
+-- ("stalled", not an error) and the connection waits 50 ms before its next request (delay()), so that a stall does
+-- not turn into a spin of health checks. Stalls are inherent to time order with one request per project: early in
+-- the year (or in a small history) fewer projects have events close together than there are connections.
+-- LOOKAHEAD (default 512 events, about 5 business hours of the default history) bounds how far ahead of the earliest
+-- unsent event a request may go, so data time never runs more than that ahead of any event still to be sent.
+-- response() frees the project named in the answer.
+--
+-- The warm-up and the measured window are two wrk runs over the same file: the first one's done() writes where
+-- each thread stopped to <state-file>, the second one's init() continues from there, so the window continues the
+-- warm-up's timeline (a fresh part would leave the warm-up's projects mid-way, and the data clock would fire their
+-- deadlines in the window). An event in flight when the warm-up stopped is sent again: "duplicate" is then a good
+-- answer for it (the service had stored it).
+--
+-- Good answers: 202 applied or flagged (and duplicate for a resent event). Anything else is an error by kind; a
+-- request after the share is used up is an error "exhausted". done() prints one "RESULT mode=single ..." line.
+
+local LOOKAHEAD = 512
+local pause_next = false
+local threads = {}
+local next_tid = 1
+
+function setup(thread)
+  thread:set("tid", next_tid)
+  next_tid = next_tid + 1
+  table.insert(threads, thread)
+end
+
+local function read_state(file, me)
+  local f = io.open(file, "r")
+  if not f then return nil end
+  for line in f:lines() do
+    local t, p, done, again = string.match(line, "^(%d+) (%d+) ([%d,]*) ([%d,]*)$")
+    if t and tonumber(t) == me then
+      f:close()
+      local sent, resend = {}, {}
+      for k in string.gmatch(done, "%d+") do sent[tonumber(k)] = true end
+      for k in string.gmatch(again, "%d+") do resend[tonumber(k)] = true end
+      return tonumber(p), sent, resend
+    end
+  end
+  f:close()
+  return nil
+end
+
+function init(args)
+  local file = args[1] or error("usage: -- <file.ndjson> <threads> <state-file>")
+  local nthreads = tonumber(args[2]) or 1
+  state_file = args[3]
+  LOOKAHEAD = tonumber(args[4]) or LOOKAHEAD
+  me = (tid or 1) - 1
+  headers = { ["Content-Type"] = "application/json" }
+  ok, errors, exhausted, started, finished, stalled, resent_dup = 0, 0, 0, 0, 0, 0, 0
+  kinds = {}
+
+  -- events[k] = line, of[k] = project index; project p: { busy = k or nil, left = events not yet answered }
+  events, of, projects, index_of = {}, {}, {}, {}
+  local ordinal, owner = 0, {}
+  for line in io.lines(file) do
+    if line ~= "" then
+      local id = string.match(line, '"projectId":"([^"]+)"')
+      if owner[id] == nil then
+        owner[id] = (ordinal % nthreads) == me
+        ordinal = ordinal + 1
+        if owner[id] then
+          table.insert(projects, { id = id, left = 0, begun = false })
+          index_of[id] = #projects
+        end
+      end
+      if owner[id] then
+        local i = index_of[id]
+        table.insert(events, line)
+        of[#events] = i
+        projects[i].left = projects[i].left + 1
+      end
+    end
+  end
+  -- sent[k]: sent and answered, or in flight (inflight[k]); pos: the earliest event not yet sent
+  sent, inflight, resend = {}, {}, {}
+  pos = 1
+  if state_file then
+    local p, done, again = read_state(state_file, me)
+    if p then
+      pos = p
+      for k, _ in pairs(done) do sent[k] = true end
+      resend = again
+      -- what the warm-up sent is behind pos, or listed: count it as answered for its project
+      for k = 1, #events do
+        if k < pos or done[k] then
+          local pr = projects[of[k]]
+          if not resend[k] then pr.left = pr.left - 1 end
+          pr.begun = true
+        end
+      end
+    end
+  end
+end
+
+function request()
+  while pos <= #events and sent[pos] and not inflight[pos] and not resend[pos] do
+    sent[pos] = nil
+    pos = pos + 1
+  end
+  if pos > #events then
+    exhausted = exhausted + 1
+    errors = errors + 1
+    kinds["exhausted"] = (kinds["exhausted"] or 0) + 1
+    return wrk.format("GET", "/health/live")
+  end
+  local last = math.min(#events, pos + LOOKAHEAD)
+  for k = pos, last do
+    if (not sent[k]) or resend[k] then
+      local p = projects[of[k]]
+      if not p.busy then
+        p.busy = k
+        sent[k] = true
+        inflight[k] = true
+        if not p.begun then
+          p.begun = true
+          started = started + 1
+        end
+        return wrk.format("POST", "/api/v1/events", headers, events[k])
+      end
+      -- a busy project's later events wait behind it: mark the project so that none of them is taken
+    end
+  end
+  stalled = stalled + 1
+  pause_next = true
+  return wrk.format("GET", "/health/live")
+end
+
+function delay()
+  if pause_next then
+    pause_next = false
+    return 50
+  end
+  return 0
+end
+
+function response(status, hdrs, body)
+  body = body or ""
+  if status == 200 then return end -- a GET /health/live (stalled or exhausted): counted in request()
+  local i = index_of[string.match(body, '"projectId":"([^"]+)"') or ""]
+  local k = i and projects[i].busy
+  if status == 202 and (string.find(body, '"result":"applied"', 1, true) or string.find(body, '"result":"flagged"', 1, true)) then
+    ok = ok + 1
+  elseif status == 202 and k and resend[k] and string.find(body, '"result":"duplicate"', 1, true) then
+    resent_dup = resent_dup + 1 -- stored by the warm-up's service before it stopped waiting for the answer
+  else
+    errors = errors + 1
+    local what = string.match(body, '"code":"([%w_]+)"') or string.match(body, '"result":"(%a+)"') or "?"
+    local key = tostring(status) .. "_" .. what
+    kinds[key] = (kinds[key] or 0) + 1
+  end
+  if k then
+    local p = projects[i]
+    p.busy = nil
+    inflight[k] = nil
+    resend[k] = nil
+    p.left = p.left - 1
+    if p.left == 0 then finished = finished + 1 end
+  end
+end
+
+function done(summary, latency, requests)
+  local good, bad, all = 0, 0, {}
+  local nstarted, nfinished, nexhausted, nstalled, ndup = 0, 0, 0, 0, 0
+  local state = {}
+  for _, t in ipairs(threads) do
+    good = good + (t:get("ok") or 0)
+    bad = bad + (t:get("errors") or 0)
+    nstarted = nstarted + (t:get("started") or 0)
+    nfinished = nfinished + (t:get("finished") or 0)
+    nexhausted = nexhausted + (t:get("exhausted") or 0)
+    nstalled = nstalled + (t:get("stalled") or 0)
+    ndup = ndup + (t:get("resent_dup") or 0)
+    for k, v in pairs(t:get("kinds") or {}) do all[k] = (all[k] or 0) + v end
+    -- where this thread stopped: pos, the events sent beyond it, the events still in flight
+    local done_list, again = {}, {}
+    local inf = t:get("inflight") or {}
+    for k, _ in pairs(t:get("sent") or {}) do
+      if inf[k] then table.insert(again, k) else table.insert(done_list, k) end
+    end
+    for k, _ in pairs(t:get("resend") or {}) do if not inf[k] then table.insert(again, k) end end
+    table.sort(done_list)
+    table.sort(again)
+    table.insert(state, string.format("%d %d %s %s", t:get("me"), t:get("pos") or 1, table.concat(done_list, ","),
+      table.concat(again, ",")))
+  end
+  local sf = threads[1] and threads[1]:get("state_file")
+  if sf then
+    local f = io.open(sf, "w")
+    if f then
+      f:write(table.concat(state, "\n"), "\n")
+      f:close()
+    end
+  end
+  local e = summary.errors
+  local socket = e.connect + e.read + e.write + e.timeout
+  if e.connect > 0 then all["connect"] = e.connect end
+  if e.read > 0 then all["read"] = e.read end
+  if e.write > 0 then all["write"] = e.write end
+  if e.timeout > 0 then all["timeout"] = e.timeout end
+  local list = {}
+  for k, v in pairs(all) do table.insert(list, k .. ":" .. v) end
+  table.sort(list)
+  local seconds = summary.duration / 1e6
+  io.write(string.format(
+    "RESULT mode=single events=%d requests=%d seconds=%.1f events_per_s=%.0f errors=%d error_kinds=%s"
+      .. " lat_p50_ms=%.1f lat_p99_ms=%.1f lat_max_ms=%.1f projects_started=%d projects_finished=%d exhausted=%d"
+      .. " stalled=%d resent_duplicates=%d\n",
+    good, summary.requests, seconds, good / seconds, bad + socket, (#list > 0 and table.concat(list, ";") or "none"),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000, nstarted, nfinished, nexhausted,
+    nstalled, ndup))
+end
