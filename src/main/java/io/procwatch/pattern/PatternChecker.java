@@ -62,7 +62,7 @@ public final class PatternChecker implements AutoCloseable {
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final AtomicLong reconciled = new AtomicLong();
   private final java.time.Clock clock;
-  private final Duration reloadInterval;
+  private final ReloadSchedule reloads;
   private Map<String, Set<String>> flaggedBefore = Map.of();
   /** The identities each owner was last told (since start or the last reload): the same set again is not asked. */
   private final Map<String, Set<String>> told = new HashMap<>();
@@ -70,7 +70,6 @@ public final class PatternChecker implements AutoCloseable {
   private final Map<String, List<Condition>> contractConditions = new HashMap<>();
   private final AtomicLong skipped = new AtomicLong();
   private boolean loaded;
-  private java.time.Instant nextReload = java.time.Instant.MIN;
 
   /**
    * The start of each population rule's rolling window ({@code window-months} back from now, Asia/Shanghai): a
@@ -95,7 +94,7 @@ public final class PatternChecker implements AutoCloseable {
   public PatternChecker(ActorSystem<?> system, Database db, RuleCatalogue catalogue, BuyerRules buyerRules, Duration askTimeout,
       java.time.Clock clock, Duration reloadInterval) {
     this.clock = clock;
-    this.reloadInterval = reloadInterval;
+    this.reloads = new ReloadSchedule(clock, reloadInterval, System::nanoTime);
     this.system = system;
     this.db = db;
     this.catalogue = catalogue;
@@ -139,10 +138,7 @@ public final class PatternChecker implements AutoCloseable {
     List<Long> handled = new ArrayList<>();
     try (Connection c = db.dataSource().getConnection()) {
       c.setAutoCommit(true);
-      if (!clock.instant().isBefore(nextReload)) {
-        loaded = false;
-        nextReload = clock.instant().plus(reloadInterval);
-      }
+      if (reloads.due()) loaded = false;
       Since since = since();
       if (!loaded) {
         // as after a restart: every owner with an open XP alert is told again what holds now
