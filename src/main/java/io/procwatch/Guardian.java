@@ -88,7 +88,8 @@ public final class Guardian {
       startPatterns(system, settings, db, clock, rules);
       new ReadSideGauges(system, metrics, db, clock, blocking, settings.projection().tagCount())
           .start(settings.metrics().refreshInterval());
-      DeadlineWatch.init(system, db, clock, blocking, settings.deadlines().pollInterval(), settings.deadlines().lookAhead());
+      DeadlineWatch.init(system, db, clock, blocking, settings.deadlines().pollInterval(), settings.deadlines().lookAhead(),
+          settings.deadlines().maxWakesPerPoll());
 
       // Tickets and rate limits are wall-clock matters, not business time.
       Authenticator auth = Authenticator.load(settings.auth(), Clock.systemUTC());

@@ -10,8 +10,10 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -44,18 +46,19 @@ public final class DeadlineWatch {
   private record Wake(String projectId, Instant wakeAt) implements Message {}
 
   public static void init(org.apache.pekko.actor.typed.ActorSystem<?> system, Database db, Clock clock,
-      Executor blocking, Duration pollInterval, Duration lookAhead) {
+      Executor blocking, Duration pollInterval, Duration lookAhead, int maxWakesPerPoll) {
     ClusterSingleton.get(system).init(SingletonActor.of(
-        Behaviors.<Message>supervise(create(db, clock, blocking, pollInterval, lookAhead))
+        Behaviors.<Message>supervise(create(db, clock, blocking, pollInterval, lookAhead, maxWakesPerPoll))
             .onFailure(org.apache.pekko.actor.typed.SupervisorStrategy.restartWithBackoff(
                 Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2)),
         "deadline-watch"));
   }
 
-  static Behavior<Message> create(Database db, Clock clock, Executor blocking, Duration pollInterval, Duration lookAhead) {
+  static Behavior<Message> create(Database db, Clock clock, Executor blocking, Duration pollInterval, Duration lookAhead,
+      int maxWakesPerPoll) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay("poll", new Poll(), Duration.ZERO, pollInterval);
-      return new DeadlineWatch(ctx, timers, db, clock, blocking, lookAhead).behavior();
+      return new DeadlineWatch(ctx, timers, db, clock, blocking, lookAhead, maxWakesPerPoll).behavior();
     }));
   }
 
@@ -65,13 +68,16 @@ public final class DeadlineWatch {
   private final Clock clock;
   private final Executor blocking;
   private final Duration lookAhead;
+  private final int maxWakesPerPoll;
   private final ClusterSharding sharding;
   /** Wake-ups armed or already delivered, per project: a row seen again with the same time is not re-woken. */
   private final Map<String, Instant> armed = new HashMap<>();
   private boolean polling;
 
   private DeadlineWatch(ActorContext<Message> ctx, TimerScheduler<Message> timers, Database db, Clock clock,
-      Executor blocking, Duration lookAhead) {
+      Executor blocking, Duration lookAhead, int maxWakesPerPoll) {
+    if (maxWakesPerPoll < 1) throw new IllegalArgumentException("max-wakes-per-poll must be at least 1");
+    this.maxWakesPerPoll = maxWakesPerPoll;
     this.ctx = ctx;
     this.timers = timers;
     this.db = db;
@@ -109,15 +115,37 @@ public final class DeadlineWatch {
     polling = false;
     Instant now = clock.instant();
     armed.keySet().retainAll(due.rows().keySet());
-    for (Map.Entry<String, Instant> row : due.rows().entrySet()) {
+    List<Map.Entry<String, Instant>> arm = toArm(due.rows(), armed, maxWakesPerPoll);
+    for (Map.Entry<String, Instant> row : arm) {
       String projectId = row.getKey();
       Instant wakeAt = row.getValue();
-      if (wakeAt.equals(armed.get(projectId))) continue;
       armed.put(projectId, wakeAt);
       Duration delay = Duration.between(now, wakeAt);
       timers.startSingleTimer("wake-" + projectId, new Wake(projectId, wakeAt), delay.isNegative() ? Duration.ZERO : delay);
     }
+    long waiting = due.rows().entrySet().stream().filter(r -> !r.getValue().equals(armed.get(r.getKey()))).count();
+    if (waiting > 0) {
+      ctx.getLog().info("{} more projects have a deadline due; waking at most {} per poll, the earliest first", waiting,
+          maxWakesPerPoll);
+    }
     return Behaviors.same();
+  }
+
+  /**
+   * The wake-ups to arm from one poll's rows (in due order): those not already armed for the same instant, at most
+   * {@code max} of them. A backlog — many projects overdue at once after a restart, a jump of the data clock, or a
+   * day's deadlines all ending at 24:00 — would otherwise wake thousands of projects in the same instant: each a
+   * recovery from the journal and a write, enough to stall ingest behind them and trip the journal's circuit
+   * breaker. The rest stay in the table and come back at the next poll.
+   */
+  static List<Map.Entry<String, Instant>> toArm(Map<String, Instant> due, Map<String, Instant> armed, int max) {
+    List<Map.Entry<String, Instant>> arm = new ArrayList<>();
+    for (Map.Entry<String, Instant> row : due.entrySet()) {
+      if (row.getValue().equals(armed.get(row.getKey()))) continue;
+      if (arm.size() == max) break;
+      arm.add(Map.entry(row.getKey(), row.getValue()));
+    }
+    return arm;
   }
 
   private Behavior<Message> onWake(Wake wake) {

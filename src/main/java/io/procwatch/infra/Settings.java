@@ -48,7 +48,7 @@ public record Settings(Http http, Ingest ingest, Db db, Projection projection, D
   public record Projection(int tagCount) {}
 
   /** How the DeadlineWatch looks for deadlines coming due. */
-  public record Deadlines(Duration pollInterval, Duration lookAhead) {}
+  public record Deadlines(Duration pollInterval, Duration lookAhead, int maxWakesPerPoll) {}
 
   /** How often the read-side gauges of /metrics are recomputed. */
   public record Metrics(Duration refreshInterval) {}
@@ -142,7 +142,8 @@ public record Settings(Http http, Ingest ingest, Db db, Projection projection, D
         new Db(db.getString("url"), db.getString("user"), db.getString("password"), db.getInt("journal-pool-size"),
             db.getInt("read-side-pool-size"), db.getBoolean("migrate-on-start")),
         new Projection(c.getInt("projection.tag-count")),
-        new Deadlines(c.getDuration("deadlines.poll-interval"), c.getDuration("deadlines.look-ahead")),
+        new Deadlines(c.getDuration("deadlines.poll-interval"), c.getDuration("deadlines.look-ahead"),
+            c.getInt("deadlines.max-wakes-per-poll")),
         new Metrics(c.getDuration("metrics.refresh-interval")),
         new Feed(c.getInt("feed.buffer-size"), c.getDuration("feed.keep-alive")),
         Alertmanager.from(c.getConfig("alertmanager"), httpSettings),
