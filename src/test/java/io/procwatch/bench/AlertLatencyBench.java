@@ -37,8 +37,20 @@ import java.util.regex.Pattern;
  *   java -cp target/procwatch.jar:target/test-classes io.procwatch.bench.AlertLatencyBench \
  *     --url http://127.0.0.1:PORT --ndjson history.ndjson --clients 50 --rate 1000 --alert-every 50 \
  *     --warmup 10 --duration 30 [--active 500] [--seed 1] [--senders 4] [--max-in-flight 256] [--grace 30]
- *     [--tolerance 0.03] [--feed-query severity=critical] [--slack-us 0]
+ *     [--tolerance 0.03] [--feed-query severity=critical] [--slack-us 0] [--clock data|wall] [--lookahead 1024]
  * </pre>
+ *
+ * <p><b>Clock</b> ({@code --clock}, default {@code data}): the service runs {@code serve --clock data}, its "now" the
+ * latest business time it accepted. The history is then sent in business-time order ({@link
+ * PacedSimLoad#timeOrdered}: the earliest unsent event whose project has nothing in flight, within {@code lookahead}
+ * events), so each event is judged as of its place in the history and the wall-clock churn (a deadline alert per
+ * event, raised and retracted) does not occur. The probes are dated inside the replayed time ({@link ProbeDates}):
+ * each probe's project is set up (one NDJSON request of 3 lines, dated before the data time) in the tick after the
+ * previous probe, its {@code Delivered} dated at the data time (the latest occurredAt sent), and once that is
+ * answered the project is cancelled at the same instant, so that SQ01 is the probes' only alert. Set-ups and
+ * cancellations are ticks of the load like the probes (about 3 requests in {@code alert-every}). {@code --clock wall}
+ * keeps the earlier behaviour (random pick among {@code active} open projects; probes set up before the load, dated
+ * a few days before today).
  *
  * <p><b>Load.</b> The background is a history written by {@code procwatch simulate --out} (a realistic mix of
  * event types and projects), one JSON event per POST, paced open-loop at {@code rate} events/s from {@code senders}
@@ -49,8 +61,12 @@ import java.util.regex.Pattern;
  * arrival of the probe's 202 (System.nanoTime, same JVM), over every (client, probe) pair whose 202 came inside
  * the measured window.
  *
- * <p><b>The simulator's own alerts.</b> Its planted irregularities raise alerts, and its history is dated last year:
- * judged at wall-clock now, a project's intermediate state is past its deadlines, so a deadline alert fires on one
+ * <p><b>The simulator's own alerts.</b> Its planted irregularities raise alerts. On the data clock an alert of
+ * project P is attributed to P's POST whose event's occurredAt equals the alert's {@code raised_at} (business time:
+ * the judged instant, max(data now, occurredAt)) and timed from that POST's 202; others (judged at a later data
+ * time, or raised by the deadline watch as data time passes their due time) are counted, not timed
+ * ({@link Attribution#attributeByBusinessTime}). On the wall clock (the rest of this paragraph) its history is
+ * dated last year: judged at wall-clock now, a project's intermediate state is past its deadlines, so a deadline alert fires on one
  * event and is retracted by the next (the churn, reported as feed load the clients receive). Each RAISED alert of a
  * simulator project is attributed to the POST open when it was raised ({@link Attribution}) and timed from that
  * POST's 202 like a probe; alerts raised with no POST open (the deadline watch, a project's timer) and the
@@ -304,28 +320,42 @@ public final class AlertLatencyBench {
     double promEvery = Double.parseDouble(o.str("prom-every", "1"));
     int promWait = o.integer("prom-wait", 150);
     Webhook webhook = webhookPort == 0 ? null : new Webhook(webhookPort);
+    String clock = o.str("clock", "data");
+    if (!clock.equals("data") && !clock.equals("wall")) throw new IllegalArgumentException("--clock must be data or wall: " + clock);
+    boolean dataClock = clock.equals("data");
+    int lookahead = o.integer("lookahead", 1024);
+    io.procwatch.calendar.WorkCalendar calendar = io.procwatch.calendar.WorkCalendar.fromClasspath();
 
-    PacedSimLoad load = new PacedSimLoad(PacedSimLoad.read(history), active, o.integer("seed", 1));
-    System.err.printf("history: %s, %,d projects, %,d events; %d projects open at once%n", history, load.projects(),
-        load.events(), active);
+    List<PacedSimLoad.Project> historyProjects = PacedSimLoad.read(history);
+    PacedSimLoad load = dataClock ? PacedSimLoad.timeOrdered(historyProjects, lookahead)
+        : new PacedSimLoad(historyProjects, active, o.integer("seed", 1));
+    System.err.printf("history: %s, %,d projects, %,d events; %s%n", history, load.projects(), load.events(), dataClock
+        ? "data clock: business-time order, look-ahead " + lookahead + " events, one in flight per project"
+        : "wall clock: " + active + " projects open at once, random pick");
 
     // ---------------------------------------------------------------- setup (NDJSON): the probes' projects
     HttpClient setupHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     long s0 = System.nanoTime();
     BulkDriver.Tally tally = new BulkDriver.Tally();
-    for (int from = 0; from < alertProjects; from += 50) {
+    // on the data clock the probes' projects are set up during the load, each just before its probe (ProbeDates)
+    for (int from = 0; !dataClock && from < alertProjects; from += 50) {
       StringBuilder body = new StringBuilder();
       int to = Math.min(alertProjects, from + 50);
       for (int p = from; p < to; p++) appendSelfPurchase(body, EventLines.projectId(ALERT_PREFIX, p));
       setupBatch(setupHttp, base, body.toString(), (to - from) * 3, tally);
     }
-    if (promSamples > 0) {
+    if (promSamples > 0 && !dataClock) {
       StringBuilder body = new StringBuilder();
       for (int p = 0; p < promSamples; p++) appendSelfPurchase(body, EventLines.projectId(PROM_PREFIX, p), "PROM-" + p);
       setupBatch(setupHttp, base, body.toString(), promSamples * 3, tally);
     }
-    System.err.printf("setup: %d self-purchase projects to MethodApproved (the probes) in %.1f s; %s%n",
-        alertProjects, (System.nanoTime() - s0) / 1e9, tally.describeErrors());
+    if (dataClock) {
+      System.err.printf("setup: on the data clock each probe's self-purchase project is set up during the load, in the"
+          + " tick after the previous probe, dated before the data time (%d probe projects at most)%n", alertProjects);
+    } else {
+      System.err.printf("setup: %d self-purchase projects to MethodApproved (the probes) in %.1f s; %s%n",
+          alertProjects, (System.nanoTime() - s0) / 1e9, tally.describeErrors());
+    }
     if (tally.errors.sum() > 0) {
       System.out.println("RESULT mode=alert-latency error=setup verdict=INVALID reasons=setup_failed");
       System.exit(1);
@@ -374,7 +404,16 @@ public final class AlertLatencyBench {
     LongAdder throttled = new LongAdder();
     long throttledInWindow = 0;
     long exhausted = 0;
+    long stalled = 0;
+    long stalledInWindow = 0;
     int alertNext = 0;
+    int alertSetUp = 0; // data clock: probe projects whose set-up was sent
+    int promSetUp = 0;
+    long probeDue = every - 1; // the tick from which the next probe is due
+    java.util.Set<String> setUpDone = ConcurrentHashMap.newKeySet(); // data clock: set-up answered 202
+    java.util.Queue<String> followUps = new java.util.concurrent.ConcurrentLinkedQueue<>(); // data clock: cancellations
+    LongAdder setupRequests = new LongAdder();
+    LongAdder followUpRequests = new LongAdder();
     int promNext = 0;
     long promInterval = (long) (promEvery * 1e9);
     long promDue = warmEnd;
@@ -404,62 +443,92 @@ public final class AlertLatencyBench {
         inFlight.acquire();
       }
       String body;
-      final String alertProject;
-      final String promBuyer;
-      final PacedSimLoad.Next sim;
-      final Attribution.Sent sent;
-      if (now >= promDue && promNext < promSamples) {
-        promBuyer = "PROM-" + promNext;
-        alertProject = null;
-        sim = null;
-        sent = null;
-        String pp = EventLines.projectId(PROM_PREFIX, promNext++);
+      String contentType = "application/json";
+      String alertProject = null;
+      String promBuyer = null;
+      String followUp = null; // data clock: sent after this request's 202 (the probe's cancellation)
+      String setupOf = null; // data clock: this request sets a probe's project up (3 NDJSON lines)
+      PacedSimLoad.Next sim = null;
+      Attribution.Sent sent = null;
+      String nextProm = promNext < promSamples ? EventLines.projectId(PROM_PREFIX, promNext) : null;
+      String nextProbe = alertNext < alertProjects ? EventLines.projectId(ALERT_PREFIX, alertNext) : null;
+      if (now >= promDue && nextProm != null && (!dataClock || setUpDone.contains(nextProm))) {
+        promBuyer = "PROM-" + promNext++;
         promDue += promInterval;
-        body = delivered(pp, deliveredAt);
-      } else if (i % every == every - 1 && alertNext < alertProjects) {
-        promBuyer = null;
-        alertProject = EventLines.projectId(ALERT_PREFIX, alertNext++);
-        sim = null;
-        sent = null;
-        body = delivered(alertProject, deliveredAt);
+        Instant at = dataClock ? probeTime(load) : null;
+        body = delivered(nextProm, dataClock ? at.toString() : deliveredAt);
+        if (dataClock) followUp = ProbeDates.cancelled(nextProm, at);
+      } else if (dataClock && promSetUp < promSamples && promSetUp <= promNext
+          && now >= promDue - Math.min(promInterval, 1_000_000_000L) / 2) {
+        setupOf = EventLines.projectId(PROM_PREFIX, promSetUp);
+        body = ProbeDates.setupLines(setupOf, "PROM-" + promSetUp++, ProbeDates.before(probeTime(load), calendar));
+        contentType = "application/x-ndjson";
+      } else if (i >= probeDue && nextProbe != null && (!dataClock || setUpDone.contains(nextProbe))) {
+        alertProject = nextProbe;
+        alertNext++;
+        probeDue = i + every;
+        Instant at = dataClock ? probeTime(load) : null;
+        body = delivered(alertProject, dataClock ? at.toString() : deliveredAt);
+        if (dataClock) followUp = ProbeDates.cancelled(alertProject, at);
+      } else if (dataClock && alertSetUp < alertProjects && alertSetUp <= alertNext) {
+        setupOf = EventLines.projectId(ALERT_PREFIX, alertSetUp++);
+        body = ProbeDates.setupLines(setupOf, "B-LAT", ProbeDates.before(probeTime(load), calendar));
+        contentType = "application/x-ndjson";
+      } else if (dataClock && !followUps.isEmpty()) {
+        body = followUps.poll();
+        followUpRequests.increment();
       } else {
-        promBuyer = null;
-        alertProject = null;
         sim = load.take();
-        if (sim == null) { // the history is used up: the run is INVALID (see below)
-          exhausted++;
+        if (sim == null) {
+          if (load.exhausted()) exhausted++; // the history is used up: the run is INVALID (see below)
+          else { // business-time order: every event within the look-ahead is on a busy project; skip the tick
+            stalled++;
+            if (now >= warmEnd) stalledInWindow++;
+          }
           inFlight.release();
           continue;
         }
         body = sim.json();
-        sent = attribution.sent(sim.projectId(), sim.type(), Attribution.nowMicros());
+        sent = attribution.sent(sim.projectId(), sim.type(), Attribution.nowMicros(),
+            Attribution.micros(SimLoad.occurredAt(body)));
       }
+      if (setupOf != null) setupRequests.increment();
+      final String fAlertProject = alertProject;
+      final String fPromBuyer = promBuyer;
+      final String fFollowUp = followUp;
+      final String fSetupOf = setupOf;
+      final PacedSimLoad.Next fSim = sim;
+      final Attribution.Sent fSent = sent;
       if (now >= warmEnd && now <= end) sentInWindow.increment();
       HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/v1/events")).timeout(Duration.ofSeconds(30))
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+          .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
           .build();
+      final String fBody = body;
       http.get((int) (i % senders)).sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
         long t = System.nanoTime();
         long wall = Attribution.nowMicros();
         inFlight.release();
         String err = null;
         if (e != null) err = "exception " + e.getClass().getSimpleName();
+        else if (fSetupOf != null) err = setupAnswer(r.statusCode(), r.body(), 3);
         else if (r.statusCode() != 202) err = "HTTP " + r.statusCode();
         else if (!r.body().contains("\"result\":\"applied\"") && !r.body().contains("\"result\":\"flagged\"")) err = "202 not applied";
-        if (sim != null) {
-          attribution.answered(sent, wall, t, err == null);
-          load.answered(sim);
+        if (fSim != null) {
+          attribution.answered(fSent, wall, t, err == null);
+          load.answered(fSim);
         }
         if (err != null) {
           errorKinds.computeIfAbsent(err, x -> new LongAdder()).increment();
-          if (errorSamples.size() < 5) errorSamples.add(err + ": " + body + " -> " + (r == null ? e : r.body()));
+          if (errorSamples.size() < 5) errorSamples.add(err + ": " + fBody + " -> " + (r == null ? e : r.body()));
           return;
         }
-        if (promBuyer != null) promAcceptedAt.put(promBuyer, t);
+        if (fSetupOf != null) setUpDone.add(fSetupOf);
+        if (fFollowUp != null) followUps.add(fFollowUp);
+        if (fPromBuyer != null) promAcceptedAt.put(fPromBuyer, t);
         if (t >= warmEnd && t <= end) {
           okInWindow.increment();
-          if (sim != null) simOkInWindow.increment();
-          if (alertProject != null) acceptedAt.put(alertProject, t);
+          if (fSim != null) simOkInWindow.increment();
+          if (fAlertProject != null) acceptedAt.put(fAlertProject, t);
         }
       });
     }
@@ -506,6 +575,8 @@ public final class AlertLatencyBench {
     if (sentRate < (1 - tolerance) * rate) invalid.add("driver_sent_below_" + Math.round((1 - tolerance) * 100) + "pct");
     if (errors > 0) invalid.add("events_rejected_or_failed");
     if (exhausted > 0) invalid.add("history_exhausted");
+    long probeAlertsOther = 0; // alerts on the probes' projects other than the measured SQ01 (should be none)
+    for (Seen s : seen) if ((s.source() == Source.PROBE || s.source() == Source.PROM) && !"SQ01".equals(s.rule())) probeAlertsOther++;
     List<String> notMet = new ArrayList<>();
     if (probes.samples() == 0) notMet.add("no_samples");
     if (probes.missing > 0) notMet.add("alerts_missing");
@@ -520,26 +591,31 @@ public final class AlertLatencyBench {
             + " answered 202 (%.1f%% of target; %d from the history); %d probes in the window x %d clients = %d samples"
             + " (%d missing after %d s grace, %d negative); latency p50 %.1f ms, p99 %.1f ms, max %.1f ms, min %.1f ms;"
             + " pacing lag max %.1f ms (in the window %.1f ms), throttled at %d in flight %d times (%d in the window); drain %.1f s; history: %d of %d projects opened (%d extra), %d finished,"
-            + " exhausted %d; clients closed early %d; errors %d [%s]%s; driver CPU %.0f%%; verdict %s%s%n",
+            + " exhausted %d; clients closed early %d; errors %d [%s]%s; driver CPU %.0f%%; verdict %s%s%n"
+            + "  clock %s: stalled ticks %d (%d in the window; every event in the look-ahead on a busy project), probe set-up"
+            + " requests %d, cancellations %d, alerts on probe projects other than SQ01 %d, data time reached %s%n",
         clients, rate, every, achieved, 100 * achieved / rate, simOkInWindow.sum(), acceptedAt.size(), clients,
         probes.samples(), probes.missing, grace, probes.negative, probes.ms(0.5), probes.ms(0.99), probes.maxMs(),
         probes.minMs(), lagMaxNs.get() / 1e6, lagMaxInWindowNs / 1e6, maxInFlight, throttled.sum(), throttledInWindow, (drained - loadEnd) / 1e9, load.opened(), load.projects(),
         load.extraOpened(), load.finished(), exhausted, closedClients, errors, kinds(errorKinds),
         errorSamples.isEmpty() ? "" : " e.g. " + String.join(" | ", errorSamples), driverCpu, verdict,
-        reasons.isEmpty() ? "" : " (" + reasons + ")");
+        reasons.isEmpty() ? "" : " (" + reasons + ")", clock, stalled, stalledInWindow, setupRequests.sum(),
+        followUpRequests.sum(), probeAlertsOther, dataClock ? probeTime(load).toString() : "-");
     System.out.printf(Locale.ROOT, "RESULT mode=alert-latency clients=%d rate_target=%d alert_every=%d events_per_s=%.0f"
             + " achieved_pct=%.1f sent_per_s=%.0f sim_events_per_s=%.0f sent_in_window=%d alerts=%d samples=%d missing=%d negative=%d"
             + " p50_ms=%.1f p99_ms=%.1f max_ms=%.1f min_ms=%.1f pacing_lag_max_ms=%.1f pacing_lag_window_max_ms=%.1f"
             + " throttled=%d throttled_in_window=%d closed_early=%d"
             + " errors=%d error_kinds=%s history_exhausted=%d extra_opened=%d active=%d driver_cpu_pct=%.0f"
-            + " feed_caught_up=%s verdict=%s reasons=%s%n",
+            + " feed_caught_up=%s clock=%s stalled=%d stalled_in_window=%d probe_setups=%d cancellations=%d"
+            + " probe_other_alerts=%d verdict=%s reasons=%s%n",
         clients, rate, every, achieved, 100 * achieved / rate, sentRate, simOkInWindow.sum() / seconds, sentInWindow.sum(),
         acceptedAt.size(), probes.samples(), probes.missing, probes.negative, probes.ms(0.5), probes.ms(0.99),
         probes.maxMs(), probes.minMs(), lagMaxNs.get() / 1e6, lagMaxInWindowNs / 1e6, throttled.sum(), throttledInWindow, closedClients, errors, kinds(errorKinds),
-        exhausted, load.extraOpened(), active, driverCpu, caughtUp ? "yes" : "no", verdict, reasons.isEmpty() ? "none" : reasons);
+        exhausted, load.extraOpened(), active, driverCpu, caughtUp ? "yes" : "no", clock, stalled, stalledInWindow,
+        setupRequests.sum(), followUpRequests.sum(), probeAlertsOther, verdict, reasons.isEmpty() ? "none" : reasons);
 
     // ---------------------------------------------------------------- figures: the simulator's alerts and churn
-    simulatorFigures(seen, alerts, feeds, attribution, warmEnd, end, seconds);
+    simulatorFigures(seen, alerts, feeds, attribution, warmEnd, end, seconds, dataClock);
 
     // ---------------------------------------------------------------- figures: the service's own view of the window
     try {
@@ -594,7 +670,7 @@ public final class AlertLatencyBench {
    * (those whose 202 came in the window), what could not be attributed, and the churn the clients received.
    */
   private static void simulatorFigures(List<Seen> seen, Alerts alerts, List<Feed> feeds, Attribution attribution,
-      long warmEnd, long end, double seconds) {
+      long warmEnd, long end, double seconds, boolean dataClock) {
     Timing timing = new Timing();
     long raised = 0;
     long unattributed = 0;
@@ -611,7 +687,8 @@ public final class AlertLatencyBench {
         continue;
       }
       if (s.source() != Source.SIM) continue;
-      Attribution.Sent by = attribution.attribute(s.projectId(), s.raisedMicros());
+      Attribution.Sent by = dataClock ? attribution.attributeByBusinessTime(s.projectId(), s.raisedMicros())
+          : attribution.attribute(s.projectId(), s.raisedMicros());
       if (by == null) {
         unattributed++;
         unattributedByRule.merge(s.rule(), 1L, Long::sum);
@@ -638,10 +715,13 @@ public final class AlertLatencyBench {
     feeds.get(0).inWindowDetail.forEach((k, v) -> detail.put(k, v.sum()));
     System.err.printf(Locale.ROOT, "simulator alerts: %d raised by POSTs answered in the window (%.1f/s; by rule %s), %d of them"
             + " resolved again before the end of the run %s; latency from their 202 over %d (client, alert) pairs:"
-            + " p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d missing, %d negative); raised with no POST open (deadline watch,"
-            + " timers; not timed) %d %s; raised by POSTs answered outside the window %d; cross-project alerts %d%n",
+            + " p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d missing, %d negative); not attributable to a POST (%s; not"
+            + " timed) %d %s; raised by POSTs answered outside the window %d; cross-project alerts %d%n",
         raised, raised / seconds, byRule, resolvedInRun, resolutions, timing.samples(), timing.ms(0.5), timing.ms(0.99),
-        timing.maxMs(), timing.missing, timing.negative, unattributed, unattributedByRule, outside, crossProject);
+        timing.maxMs(), timing.missing, timing.negative, dataClock
+            ? "data clock: raised_at is no POST's own business time: judged at a later data time, or the deadline watch"
+            : "wall clock: raised with no POST open: the deadline watch, timers",
+        unattributed, unattributedByRule, outside, crossProject);
     System.err.printf(Locale.ROOT, "feed load in the window: %.0f messages/s per client (%s over %d clients);"
             + " client 0 by kind, source, rule: %s%n",
         windowMessages / seconds / feeds.size(), kinds, feeds.size(), detail);
@@ -761,6 +841,30 @@ public final class AlertLatencyBench {
       for (Feed f : feeds) if (f.closed == null && f.arrival(i) == 0) return false;
     }
     return probesSeen.containsAll(probeProjects);
+  }
+
+  /**
+   * Data clock: the business time of a probe — the latest occurredAt the driver has sent (the service's data time
+   * once those are in), to the second below; before the first event, the history's first business time.
+   */
+  static Instant probeTime(PacedSimLoad load) {
+    long micros = load.dataMicros();
+    if (micros == Long.MIN_VALUE) micros = load.firstMicros();
+    return Instant.EPOCH.plus(micros, ChronoUnit.MICROS).truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  /** Null when an NDJSON answer has {@code lines} lines, each 202 applied; else what went wrong (an error kind). */
+  static String setupAnswer(int status, String body, int lines) {
+    if (status != 200) return "setup HTTP " + status;
+    int n = 0;
+    for (String line : body.split("\n")) {
+      if (line.isEmpty()) continue;
+      n++;
+      if (!line.contains("\"status\":202,") || !line.contains("\"result\":\"applied\"")) {
+        return line.contains("\"result\":\"flagged\"") ? "setup line flagged (an alert on a probe's set-up)" : "setup line refused";
+      }
+    }
+    return n == lines ? null : "setup answer has " + n + " lines for " + lines;
   }
 
   private static String delivered(String project, String at) {

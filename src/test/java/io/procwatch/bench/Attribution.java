@@ -27,14 +27,17 @@ final class Attribution {
     final String projectId;
     final String type;
     final long sentMicros;
+    /** The event's occurredAt (epoch µs), or Long.MIN_VALUE when not given. */
+    final long businessMicros;
     private volatile long answeredMicros = Long.MAX_VALUE;
     private volatile long answeredNanos;
     private volatile boolean ok;
 
-    Sent(String projectId, String type, long sentMicros) {
+    Sent(String projectId, String type, long sentMicros, long businessMicros) {
       this.projectId = projectId;
       this.type = type;
       this.sentMicros = sentMicros;
+      this.businessMicros = businessMicros;
     }
 
     long answeredMicros() {
@@ -72,7 +75,12 @@ final class Attribution {
 
   /** A POST of {@code projectId} is about to go out (call before sending, from the one thread that sends). */
   Sent sent(String projectId, String type, long sentMicros) {
-    Sent s = new Sent(projectId, type, sentMicros);
+    return sent(projectId, type, sentMicros, Long.MIN_VALUE);
+  }
+
+  /** As {@link #sent(String, String, long)}, with the event's business time (for the data clock). */
+  Sent sent(String projectId, String type, long sentMicros, long businessMicros) {
+    Sent s = new Sent(projectId, type, sentMicros, businessMicros);
     List<Sent> l = byProject.computeIfAbsent(projectId, k -> new ArrayList<>());
     synchronized (l) {
       l.add(s);
@@ -100,5 +108,23 @@ final class Attribution {
       }
     }
     return withSlack;
+  }
+
+  /**
+   * Data clock ({@code serve --clock data}): {@code raised_at} is business time — the instant the project judged
+   * at, max(data now, the event's occurredAt). The POST of {@code projectId} whose event's occurredAt equals
+   * {@code raisedMicros} raised it (judged at its own business time); null when none does: the alert was judged at a
+   * later data time (the event came after a later one of another project, inside the look-ahead) or raised by the
+   * deadline watch as data time passed its due time. Those are counted, not timed. With one event in flight per
+   * project and a project's events sent in order, the earliest matching POST is taken (a project with two events at
+   * the very same business time is ambiguous; the first one is the one whose judgement could first raise it).
+   */
+  Sent attributeByBusinessTime(String projectId, long raisedMicros) {
+    List<Sent> l = byProject.get(projectId);
+    if (l == null) return null;
+    synchronized (l) {
+      for (Sent s : l) if (s.businessMicros == raisedMicros) return s;
+    }
+    return null;
   }
 }

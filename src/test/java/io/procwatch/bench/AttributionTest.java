@@ -105,4 +105,26 @@ class AttributionTest {
     assertThat(AlertLatencyBench.Source.of("CQZC-2025-41EA-0001")).isEqualTo(AlertLatencyBench.Source.SIM);
     assertThat(AlertLatencyBench.Source.of(null)).isEqualTo(AlertLatencyBench.Source.CROSS_PROJECT);
   }
+
+  @Test
+  void onTheDataClockAnAlertBelongsToThePostWhoseBusinessTimeItWasRaisedAt() {
+    Attribution a = new Attribution(0);
+    long monday = Attribution.micros(Instant.parse("2025-03-03T01:00:00Z"));
+    long tuesday = Attribution.micros(Instant.parse("2025-03-04T01:00:00Z"));
+    Attribution.Sent registered = a.sent("P", "ProjectRegistered", 1_000, monday);
+    a.answered(registered, 1_900, 77, true);
+    Attribution.Sent approved = a.sent("P", "RequirementApproved", 5_000, tuesday);
+    a.answered(approved, 5_400, 88, true);
+    a.sent("Q", "ProjectRegistered", 1_200, tuesday + 5);
+
+    // raised_at is business time, whatever the wall clock said when the POST was open
+    assertThat(a.attributeByBusinessTime("P", tuesday)).isSameAs(approved);
+    assertThat(a.attributeByBusinessTime("P", monday)).isSameAs(registered);
+    // judged at a later data time (another project's event was ahead), or raised by the deadline watch: not P's POST
+    assertThat(a.attributeByBusinessTime("P", tuesday + 5)).isNull();
+    assertThat(a.attributeByBusinessTime("Q", tuesday)).isNull();
+    assertThat(a.attributeByBusinessTime("R", tuesday)).isNull();
+    // the wall-clock attribution does not apply to business instants
+    assertThat(a.attribute("P", tuesday)).isNull();
+  }
 }

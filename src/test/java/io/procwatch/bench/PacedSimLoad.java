@@ -29,6 +29,16 @@ import java.util.regex.Pattern;
  * flight (the service answers slower than {@code active} / rate), one more project is opened rather than waiting:
  * the load stays open-loop, and {@link #extraOpened()} says how often that happened.
  *
+ * <p><b>Business-time order</b> ({@link #timeOrdered}, for a service on the data clock, {@code serve --clock data}):
+ * every event of the history in order of its {@code occurredAt} (precisely: of the latest occurredAt of its project
+ * up to it; ties: the project's first appearance, then its position in the project); each tick takes the earliest unsent event whose project has nothing in flight and which
+ * is that project's next event, looking at most {@code lookahead} events past the earliest unsent one (as
+ * {@code bench/ingest/replay.lua} does). So the service's data time follows the history, never runs more than the
+ * look-ahead ahead of an event still to send, and each project still sends its events in order, one in flight.
+ * When every event within the look-ahead belongs to a busy project the tick gets nothing ({@link #take()} is null
+ * while {@link #exhausted()} is false) and is counted in {@link #stalls()}: the driver skips it, which lowers the
+ * rate it sends (and can make the run INVALID: reported, not hidden).
+ *
  * <p>Thread-safety: {@link #take()} (the pacing thread) and {@link #answered} (HTTP completion threads) synchronize
  * on this object; at a few thousand events per second that costs nothing measurable.
  */
@@ -72,6 +82,17 @@ final class PacedSimLoad {
   }
 
   private final List<Project> projects;
+  /** Business-time order only: every event, sorted; which are handed out; the earliest not handed out. */
+  private final Entry[] order;
+  private final boolean[] taken;
+  private final int lookahead;
+  private int head;
+  private long stalls;
+  /** Largest occurredAt (epoch µs) handed out so far (business-time order), or Long.MIN_VALUE. */
+  private long dataMicros = Long.MIN_VALUE;
+
+  private record Entry(Project project, int index, long micros) {}
+
   /** Open projects with no event in flight; picked at random, removed by swapping with the last. */
   private final List<Project> ready = new ArrayList<>();
   private final Random random;
@@ -84,7 +105,45 @@ final class PacedSimLoad {
     if (active < 1) throw new IllegalArgumentException("active must be at least 1");
     this.projects = projects;
     this.random = new Random(seed);
+    this.order = null;
+    this.taken = null;
+    this.lookahead = 0;
     for (int i = 0; i < active && opened < projects.size(); i++) ready.add(projects.get(opened++));
+  }
+
+  private PacedSimLoad(List<Project> projects, int lookahead) {
+    if (lookahead < 1) throw new IllegalArgumentException("lookahead must be at least 1");
+    this.projects = projects;
+    this.random = null;
+    this.lookahead = lookahead;
+    List<Entry> all = new ArrayList<>();
+    for (Project p : projects) {
+      // keyed by the latest business time of the project so far: a project's events then keep their order in the
+      // sort even where the history dates one before its predecessor (an out-of-order report), so a project's next
+      // event never lies behind a later one of its own beyond the look-ahead (which would stall for good); and the
+      // key is the data time the service has once the event is in
+      long key = Long.MIN_VALUE;
+      for (int i = 0; i < p.lines.size(); i++) {
+        key = Math.max(key, Attribution.micros(SimLoad.occurredAt(p.lines.get(i))));
+        all.add(new Entry(p, i, key));
+      }
+    }
+    Map<Project, Integer> rank = new java.util.IdentityHashMap<>();
+    for (int i = 0; i < projects.size(); i++) rank.put(projects.get(i), i);
+    all.sort(java.util.Comparator.comparingLong(Entry::micros).thenComparingInt(e -> rank.get(e.project()))
+        .thenComparingInt(Entry::index));
+    this.order = all.toArray(new Entry[0]);
+    this.taken = new boolean[order.length];
+    this.opened = projects.size();
+  }
+
+  /** The history in business-time order (see the class comment), for a service on the data clock. */
+  static PacedSimLoad timeOrdered(List<Project> projects, int lookahead) {
+    return new PacedSimLoad(projects, lookahead);
+  }
+
+  boolean isTimeOrdered() {
+    return order != null;
   }
 
   /** Reads an NDJSON history; each project's lines keep their order (they need not be consecutive in the file). */
@@ -105,8 +164,12 @@ final class PacedSimLoad {
     return out;
   }
 
-  /** The next event to send, or null when the history is used up (every project opened, none ready). */
+  /**
+   * The next event to send, or null: the history is used up ({@link #exhausted()}), or (business-time order) every
+   * event within the look-ahead belongs to a project with an event in flight (a stall).
+   */
   synchronized Next take() {
+    if (order != null) return takeInTimeOrder();
     Project p = null;
     if (!ready.isEmpty()) {
       int i = random.nextInt(ready.size());
@@ -124,18 +187,70 @@ final class PacedSimLoad {
     return new Next(p, p.next, p.lines.get(p.next));
   }
 
+  private Next takeInTimeOrder() {
+    while (head < order.length && taken[head]) head++;
+    int to = (int) Math.min(order.length, (long) head + lookahead);
+    for (int k = head; k < to; k++) {
+      if (taken[k]) continue;
+      Entry e = order[k];
+      Project p = e.project();
+      if (p.inFlight || p.next != e.index()) continue;
+      taken[k] = true;
+      p.inFlight = true;
+      handedOut++;
+      dataMicros = Math.max(dataMicros, e.micros());
+      return new Next(p, e.index(), p.lines.get(e.index()));
+    }
+    if (head < order.length) stalls++;
+    return null;
+  }
+
   /** The answer to {@code n} is in: its project may send its next event (or makes room for a new project). */
   synchronized void answered(Next n) {
     Project p = n.project();
     if (!p.inFlight || p.next != n.index()) throw new IllegalStateException("answer for an event not in flight: " + n.json());
     p.inFlight = false;
     p.next++;
+    if (order != null) {
+      if (p.next >= p.lines.size()) finished++;
+      return;
+    }
     if (p.next < p.lines.size()) {
       ready.add(p);
     } else {
       finished++;
       if (opened < projects.size()) ready.add(projects.get(opened++));
     }
+  }
+
+  /** Nothing left to hand out: every event handed out (time order) or every project opened (random pick). */
+  synchronized boolean exhausted() {
+    if (order != null) {
+      while (head < order.length && taken[head]) head++;
+      return head >= order.length;
+    }
+    return opened >= projects.size() && ready.isEmpty();
+  }
+
+  /** Ticks that found every event within the look-ahead on a busy project (business-time order only). */
+  synchronized long stalls() {
+    return stalls;
+  }
+
+  /**
+   * The latest business time handed out so far (epoch µs; business-time order), or {@code Long.MIN_VALUE} before the
+   * first event: the service's data time once those events are in, so a probe dated at it does not move data time.
+   */
+  synchronized long dataMicros() {
+    return dataMicros;
+  }
+
+  /** The earliest business time of the history (epoch µs), or {@code Long.MIN_VALUE} when it is empty. */
+  long firstMicros() {
+    if (order != null) return order.length == 0 ? Long.MIN_VALUE : order[0].micros();
+    long first = Long.MAX_VALUE;
+    for (Project p : projects) for (String l : p.lines) first = Math.min(first, Attribution.micros(SimLoad.occurredAt(l)));
+    return first == Long.MAX_VALUE ? Long.MIN_VALUE : first;
   }
 
   synchronized long handedOut() {

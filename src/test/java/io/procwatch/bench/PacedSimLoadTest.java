@@ -8,6 +8,7 @@ import io.procwatch.sim.Generator;
 import io.procwatch.sim.History;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -142,6 +143,124 @@ class PacedSimLoadTest {
       load.answered(n);
     }
     assertThat(types).hasSizeGreaterThanOrEqualTo(6);
+  }
+
+  // ---- business-time order (the data clock) ------------------------------------------------------------------
+
+  @Test
+  void timeOrderUnderConcurrentAnswersKeepsEachProjectsOrderOneInFlightEveryEventOnce() throws Exception {
+    List<String> lines = historyLines(150);
+    List<PacedSimLoad.Project> projects = PacedSimLoad.group(lines);
+    PacedSimLoad load = PacedSimLoad.timeOrdered(projects, 64);
+    Map<String, List<String>> sentByProject = new ConcurrentHashMap<>();
+    Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    List<String> violations = Collections.synchronizedList(new ArrayList<>());
+    List<Long> handedOutAt = new ArrayList<>();
+    Map<String, Long> latest = new HashMap<>();
+    AtomicInteger answered = new AtomicInteger();
+    ScheduledExecutorService service = Executors.newScheduledThreadPool(8);
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (answered.get() < lines.size() && System.nanoTime() < deadline) {
+        PacedSimLoad.Next n = load.take();
+        if (n == null) {
+          Thread.sleep(0, 200_000);
+          continue;
+        }
+        if (!inFlight.add(n.projectId())) violations.add("two in flight for " + n.projectId());
+        sentByProject.computeIfAbsent(n.projectId(), k -> new ArrayList<>()).add(n.json());
+        // the order's key: the latest business time of the project so far (what data time is once the event is in)
+        handedOutAt.add(latest.merge(n.projectId(), Attribution.micros(SimLoad.occurredAt(n.json())), Math::max));
+        service.schedule(() -> {
+          inFlight.remove(n.projectId());
+          load.answered(n);
+          answered.incrementAndGet();
+        }, ThreadLocalRandom.current().nextInt(0, 2000), TimeUnit.MICROSECONDS);
+      }
+      service.shutdown();
+      assertThat(service.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      service.shutdownNow();
+    }
+    assertThat(violations).isEmpty();
+    Map<String, List<String>> expected = new HashMap<>();
+    for (PacedSimLoad.Project p : projects) expected.put(p.id, p.lines);
+    assertThat(sentByProject).isEqualTo(expected);
+    assertThat(load.handedOut()).isEqualTo(lines.size());
+    assertThat(load.finished()).isEqualTo(projects.size());
+    assertThat(load.take()).isNull();
+    assertThat(load.exhausted()).isTrue();
+    // business-time order, up to the look-ahead: no event goes out before one more than 64 places earlier in time
+    List<Long> sorted = new ArrayList<>(handedOutAt);
+    Collections.sort(sorted);
+    for (int k = 0; k < handedOutAt.size(); k++) {
+      assertThat(handedOutAt.get(k)).as("event %d", k).isLessThanOrEqualTo(sorted.get(Math.min(sorted.size() - 1, k + 64)));
+    }
+    assertThat(load.dataMicros()).isEqualTo(sorted.get(sorted.size() - 1));
+    assertThat(load.firstMicros()).isEqualTo(sorted.get(0));
+  }
+
+  @Test
+  void timeOrderAnsweredAtOnceIsExactlyTheHistorysBusinessTimeOrder() {
+    List<String> lines = List.of(
+        at("A", "A-1", "ProjectRegistered", "2025-03-02T09:00:00+08:00"),
+        at("A", "A-2", "RequirementApproved", "2025-03-05T10:00:00+08:00"),
+        at("B", "B-1", "ProjectRegistered", "2025-03-01T09:00:00+08:00"),
+        at("B", "B-2", "RequirementApproved", "2025-03-03T09:00:00+08:00"),
+        at("C", "C-1", "ProjectRegistered", "2025-03-02T09:00:00+08:00"));
+    PacedSimLoad load = PacedSimLoad.timeOrdered(PacedSimLoad.group(lines), 1024);
+    List<String> order = new ArrayList<>();
+    for (PacedSimLoad.Next n; (n = load.take()) != null; ) {
+      order.add(n.eventId());
+      assertThat(Attribution.micros(SimLoad.occurredAt(n.json()))).isEqualTo(load.dataMicros());
+      load.answered(n);
+    }
+    // ties (A-1, C-1 at the same instant): the project's first appearance in the history
+    assertThat(order).containsExactly("B-1", "A-1", "C-1", "B-2", "A-2");
+    assertThat(load.stalls()).isZero();
+  }
+
+  @Test
+  void timeOrderSkipsABusyProjectWithinTheLookAheadAndStallsBeyondIt() {
+    List<String> lines = List.of(
+        at("A", "A-1", "ProjectRegistered", "2025-03-01T09:00:00+08:00"),
+        at("A", "A-2", "RequirementApproved", "2025-03-02T09:00:00+08:00"),
+        at("B", "B-1", "ProjectRegistered", "2025-03-03T09:00:00+08:00"));
+    PacedSimLoad wide = PacedSimLoad.timeOrdered(PacedSimLoad.group(lines), 2);
+    PacedSimLoad.Next a1 = wide.take();
+    assertThat(a1.eventId()).isEqualTo("A-1");
+    assertThat(wide.take().eventId()).as("A-2 waits for A-1's answer; B-1 is within the look-ahead").isEqualTo("B-1");
+    assertThat(wide.take()).as("A-2 still waits").isNull();
+    assertThat(wide.exhausted()).isFalse();
+    assertThat(wide.stalls()).isEqualTo(1);
+    wide.answered(a1);
+    assertThat(wide.take().eventId()).isEqualTo("A-2");
+
+    PacedSimLoad narrow = PacedSimLoad.timeOrdered(PacedSimLoad.group(lines), 1);
+    PacedSimLoad.Next first = narrow.take();
+    assertThat(narrow.take()).as("B-1 is beyond a look-ahead of 1 past A-2, the earliest unsent").isNull();
+    assertThat(narrow.stalls()).isEqualTo(1);
+    narrow.answered(first);
+    assertThat(narrow.take().eventId()).isEqualTo("A-2");
+  }
+
+  @Test
+  void timeOrderKeepsAProjectsOrderEvenWhenItsBusinessTimesDoNot() {
+    // A-2 is dated before A-1 (a backfill in the history): it is still sent after A-1's answer, never before
+    List<String> lines = List.of(
+        at("A", "A-1", "ProjectRegistered", "2025-03-05T09:00:00+08:00"),
+        at("A", "A-2", "RequirementApproved", "2025-03-01T09:00:00+08:00"));
+    PacedSimLoad load = PacedSimLoad.timeOrdered(PacedSimLoad.group(lines), 16);
+    PacedSimLoad.Next first = load.take();
+    assertThat(first.eventId()).isEqualTo("A-1");
+    assertThat(load.take()).isNull();
+    load.answered(first);
+    assertThat(load.take().eventId()).isEqualTo("A-2");
+  }
+
+  private static String at(String project, String eventId, String type, String occurredAt) {
+    return "{\"eventId\":\"" + eventId + "\",\"projectId\":\"" + project + "\",\"type\":\"" + type
+        + "\",\"occurredAt\":\"" + occurredAt + "\"}";
   }
 
   private static String line(String project, String eventId, String type) {
