@@ -17,6 +17,9 @@
 -- GET of /health/ready, so that wrk has something to send. done() prints one "RESULT mode=single ..." line that
 -- bench/ingest/run parses.
 
+-- the RESULT line, shared with the other scripts (loaded from beside this file)
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "result.lua")
+
 local threads = {}
 local next_tid = 1
 
@@ -118,19 +121,6 @@ function done(summary, latency, requests)
     nexhausted = nexhausted + (t:get("exhausted") or 0)
     for k, v in pairs(t:get("kinds") or {}) do all[k] = (all[k] or 0) + v end
   end
-  local e = summary.errors
-  local socket = e.connect + e.read + e.write + e.timeout
-  if e.connect > 0 then all["connect"] = e.connect end
-  if e.read > 0 then all["read"] = e.read end
-  if e.write > 0 then all["write"] = e.write end
-  if e.timeout > 0 then all["timeout"] = e.timeout end
-  local list = {}
-  for k, v in pairs(all) do table.insert(list, k .. ":" .. v) end
-  table.sort(list)
-  local seconds = summary.duration / 1e6
-  io.write(string.format(
-    "RESULT mode=single events=%d requests=%d seconds=%.1f events_per_s=%.0f errors=%d error_kinds=%s"
-      .. " lat_p50_ms=%.1f lat_p99_ms=%.1f lat_max_ms=%.1f projects_started=%d projects_finished=%d exhausted=%d\n",
-    good, summary.requests, seconds, good / seconds, bad + socket, (#list > 0 and table.concat(list, ";") or "none"),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000, nstarted, nfinished, nexhausted))
+  result_line(summary, latency, good, bad, all, string.format(" projects_started=%d projects_finished=%d exhausted=%d", nstarted, nfinished,
+    nexhausted))
 end
