@@ -59,6 +59,13 @@ public final class WorkCalendar {
   private final String expectedLocation;
   /** Shared between copies made by {@link #withWorkingHours}: the data is the same, so is the warning. */
   private final Set<Integer> warnedYears;
+  /**
+   * {@link #isWorkingDay} answered from the data above, precomputed per day of each year with data (index: year −
+   * {@link #firstYear}, then day of year − 1; null for a year without data). Deadlines ask it for every day they
+   * count, on every fact; hashing LocalDates into the sets above was the largest single cost of a deadline.
+   */
+  private final int firstYear;
+  private final boolean[][] workingByYear;
 
   private WorkCalendar(SortedMap<Integer, CalendarYear> years, WorkingHours workingHours, String expectedLocation,
       Set<Integer> warnedYears) {
@@ -76,6 +83,14 @@ public final class WorkCalendar {
     this.workingHours = Objects.requireNonNull(workingHours, "workingHours");
     this.expectedLocation = expectedLocation;
     this.warnedYears = warnedYears;
+    this.firstYear = years.isEmpty() ? 0 : years.firstKey();
+    this.workingByYear = new boolean[years.isEmpty() ? 0 : years.lastKey() - firstYear + 1][];
+    for (int year : years.keySet()) {
+      LocalDate first = LocalDate.of(year, 1, 1);
+      boolean[] days = new boolean[first.lengthOfYear()];
+      for (int i = 0; i < days.length; i++) days[i] = fromData(first.plusDays(i));
+      workingByYear[year - firstYear] = days;
+    }
   }
 
   // ---------------------------------------------------------------------------------------------------- factories
@@ -171,13 +186,20 @@ public final class WorkCalendar {
    * is Monday–Friday, and the first such question for that year logs a WARN.
    */
   public boolean isWorkingDay(LocalDate day) {
-    if (!years.containsKey(day.getYear())) {
-      warnMissing(day.getYear());
-    } else if (makeUpDays.contains(day)) {
-      return true;
-    } else if (holidayByDay.containsKey(day)) {
-      return false;
-    }
+    int i = day.getYear() - firstYear;
+    if (i >= 0 && i < workingByYear.length && workingByYear[i] != null) return workingByYear[i][day.getDayOfYear() - 1];
+    warnMissing(day.getYear());
+    return weekday(day);
+  }
+
+  /** {@link #isWorkingDay} of a day of a year with data, from the holidays and make-up days. */
+  private boolean fromData(LocalDate day) {
+    if (makeUpDays.contains(day)) return true;
+    if (holidayByDay.containsKey(day)) return false;
+    return weekday(day);
+  }
+
+  private static boolean weekday(LocalDate day) {
     DayOfWeek dow = day.getDayOfWeek();
     return dow != DayOfWeek.SATURDAY && dow != DayOfWeek.SUNDAY;
   }

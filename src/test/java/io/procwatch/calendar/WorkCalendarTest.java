@@ -322,4 +322,56 @@ class WorkCalendarTest {
       }
     }
   }
+
+  /**
+   * isWorkingDay answers from a per-day table built at load time: it must say what the data says, day by day, in
+   * the years with data (holidays, make-up days, weekends) and in the years without data around them (Monday–Friday).
+   */
+  @Nested
+  class PrecomputedDays {
+
+    private boolean byDefinition(java.util.List<CalendarYear> data, LocalDate day) {
+      boolean hasYear = data.stream().anyMatch(y -> y.year() == day.getYear());
+      if (hasYear) {
+        for (CalendarYear y : data) if (y.workdays().contains(day)) return true;
+        for (CalendarYear y : data) {
+          for (CalendarYear.Holiday h : y.holidays()) if (!day.isBefore(h.from()) && !day.isAfter(h.to())) return false;
+        }
+      }
+      return day.getDayOfWeek().getValue() < 6;
+    }
+
+    @Test
+    void everyDayOfTheShippedYearsAndAroundThemIsAsTheDataSays() {
+      java.util.List<CalendarYear> data = CAL.years().stream().map(y -> CAL.year(y).orElseThrow()).toList();
+      assertThat(data).isNotEmpty();
+      int first = CAL.years().first() - 1, last = CAL.years().last() + 1;
+      int checked = 0, holidays = 0, makeUps = 0;
+      for (LocalDate d = LocalDate.of(first, 1, 1); d.getYear() <= last; d = d.plusDays(1)) {
+        boolean expected = byDefinition(data, d);
+        assertThat(CAL.isWorkingDay(d)).as(d.toString()).isEqualTo(expected);
+        checked++;
+        if (!expected && d.getDayOfWeek().getValue() < 6) holidays++;
+        if (expected && d.getDayOfWeek().getValue() >= 6) makeUps++;
+      }
+      assertThat(checked).isGreaterThan(3 * 365);
+      assertThat(holidays).as("weekday holidays seen").isPositive();
+      assertThat(makeUps).as("make-up weekend days seen").isPositive();
+    }
+
+    @Test
+    void aYearWithDataNextToYearsWithout() {
+      CalendarYear y2030 = new CalendarYear(2030, "test", java.util.List.of(
+          new CalendarYear.Holiday("元旦", "New Year", LocalDate.parse("2030-12-30"), LocalDate.parse("2030-12-31"))),
+          java.util.List.of(LocalDate.parse("2030-12-28")));
+      WorkCalendar cal = WorkCalendar.of(java.util.List.of(y2030));
+      assertThat(cal.isWorkingDay(d("2030-12-30"))).as("Monday, holiday").isFalse();
+      assertThat(cal.isWorkingDay(d("2030-12-31"))).as("Tuesday, holiday").isFalse();
+      assertThat(cal.isWorkingDay(d("2030-12-28"))).as("Saturday, make-up day").isTrue();
+      assertThat(cal.isWorkingDay(d("2030-12-29"))).as("Sunday").isFalse();
+      // 2029 and 2031 have no data: Monday–Friday
+      assertThat(cal.isWorkingDay(d("2031-01-01"))).as("Wednesday of a year without data").isTrue();
+      assertThat(cal.isWorkingDay(d("2029-12-31"))).as("Monday of a year without data").isTrue();
+    }
+  }
 }
