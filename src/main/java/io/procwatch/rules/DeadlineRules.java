@@ -331,7 +331,59 @@ public final class DeadlineRules implements DeadlineRule {
 
   // ---- shared ------------------------------------------------------------------------------------------------
 
+  /** Everything {@link #build} reads: equal inputs build an equal deadline. */
+  private record BuildInputs(RuleContext ctx, RuleId id, Severity severity, String subject, String supplier,
+      Instant start, int limit, DayUnit unit, int prewarnWorkingDays, Instant closedAt, String what, String startsAt,
+      Map<String, String> extra) {
+    @Override
+    public boolean equals(Object o) {
+      // the context by identity: a calendar or configuration is not compared, it is the same object or another one
+      return o instanceof BuildInputs b && ctx == b.ctx && id == b.id && severity == b.severity && limit == b.limit
+          && unit == b.unit && prewarnWorkingDays == b.prewarnWorkingDays && start.equals(b.start)
+          && Objects.equals(closedAt, b.closedAt) && Objects.equals(subject, b.subject)
+          && Objects.equals(supplier, b.supplier) && what.equals(b.what) && startsAt.equals(b.startsAt)
+          && extra.equals(b.extra);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(System.identityHashCode(ctx), id, subject, start, limit, closedAt, what);
+    }
+  }
+
+  /** Deadlines built lately on this thread, most recent last (a bounded LRU). */
+  private static final int BUILT_CAPACITY = 256;
+
+  private static final ThreadLocal<Map<BuildInputs, Deadline>> BUILT = ThreadLocal.withInitial(() ->
+      new LinkedHashMap<>(BUILT_CAPACITY * 2, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<BuildInputs, Deadline> eldest) {
+          return size() > BUILT_CAPACITY;
+        }
+      });
+
+  /**
+   * A deadline from its inputs. Every fact that can change a deadline rebuilds all of a project's deadlines (the
+   * stage changes with almost every fact, for DL11), but most of them come out as before; counting the calendar and
+   * formatting dates and messages again was most of the rule engine's time in a bulk load of whole projects (each
+   * fact of a new project judged in turn). So the deadlines built lately on this thread (a project's facts are
+   * judged on one thread per command) are kept by their inputs, and equal inputs give the same object back.
+   */
   private static Deadline build(RuleContext ctx, RuleId id, Severity severity, String subject, String supplier,
+      Instant start, int limit, DayUnit unit, int prewarnWorkingDays, Instant closedAt, String what, String startsAt,
+      Map<String, String> extra) {
+    BuildInputs inputs = new BuildInputs(ctx, id, severity, subject, supplier, start, limit, unit, prewarnWorkingDays,
+        closedAt, what, startsAt, extra);
+    Map<BuildInputs, Deadline> built = BUILT.get();
+    Deadline known = built.get(inputs);
+    if (known != null) return known;
+    Deadline d = buildNew(ctx, id, severity, subject, supplier, start, limit, unit, prewarnWorkingDays, closedAt, what,
+        startsAt, extra);
+    built.put(inputs, d);
+    return d;
+  }
+
+  private static Deadline buildNew(RuleContext ctx, RuleId id, Severity severity, String subject, String supplier,
       Instant start, int limit, DayUnit unit, int prewarnWorkingDays, Instant closedAt, String what, String startsAt,
       Map<String, String> extra) {
     WorkCalendar cal = ctx.calendar();
