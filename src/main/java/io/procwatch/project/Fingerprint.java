@@ -14,9 +14,15 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The content fingerprint of a fact: SHA-256 over a canonical JSON form. Two deliveries of the same
- * source fact compare equal even if one wrote {@code 100} and the other {@code 100.00}, or gave the time
- * in another offset; any real difference in content changes it.
+ * When two deliveries are the same fact: equal canonical JSON forms. Two deliveries of the same source fact compare
+ * equal even if one wrote {@code 100} and the other {@code 100.00}, or gave the time in another offset; any real
+ * difference in content tells them apart.
+ *
+ * <p>Until 2026-11-30 every accepted fact was stored with its fingerprint, SHA-256 over that canonical form, and a
+ * retry was compared by fingerprint. Hashing every fact cost up to a quarter of the bulk load's service CPU while the
+ * JIT had not yet compiled the digest (and about a microsecond per fact after), for a comparison that is needed only
+ * when an event id comes again. Now a retry is compared with the stored fact itself ({@link #sameFact}), and the
+ * fingerprint is computed only for a retry of a fact stored with one (journals and snapshots written before).
  */
 final class Fingerprint {
   private static final ObjectMapper CANONICAL =
@@ -46,6 +52,19 @@ final class Fingerprint {
       return HexFormat.of().formatHex(digest, 0, 16);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot fingerprint fact " + fact.eventId(), e);
+    }
+  }
+
+  /**
+   * Whether {@code fact} is a retry of {@code stored} (the same event id): the same content as the fingerprint stored
+   * with it when there is one (facts recorded before 2026-11-30), else the same canonical form as the stored fact.
+   */
+  static boolean sameFact(RecordedFact stored, Fact fact) {
+    if (stored.fingerprint() != null) return stored.fingerprint().equals(of(fact));
+    try {
+      return java.util.Arrays.equals(CANONICAL.writeValueAsBytes(stored.fact()), CANONICAL.writeValueAsBytes(fact));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot compare fact " + fact.eventId(), e);
     }
   }
 

@@ -59,19 +59,20 @@ public final class Judge {
    *     previous fact's {@link Accepted#evaluation()} in a batch judged at one instant); null to compute it
    */
   public Verdict judge(ProjectState state, Fact fact, Instant now, RuleEngine.Evaluation evaluation) {
-    String fingerprint = Fingerprint.of(fact);
+    // No fingerprint is stored with a new fact: a retry is compared with the stored fact itself (Fingerprint.sameFact),
+    // so a fact that is not a retry costs no hashing at all.
     if (state == null) {
       if (!(fact.data() instanceof Fact.ProjectRegistered)) {
         return new Rejected("PROJECT_NOT_REGISTERED", "projectId",
             "project " + fact.projectId() + " has not been registered; send its ProjectRegistered first");
       }
-      RecordedFact first = new RecordedFact(fact, now, fingerprint, Stage.REGISTERED, List.of());
+      RecordedFact first = new RecordedFact(fact, now, null, Stage.REGISTERED, List.of());
       return withFlags(null, first, now, null);
     }
 
-    String seen = state.fingerprintOf(fact.eventId());
+    RecordedFact seen = state.recorded(fact.eventId());
     if (seen != null) {
-      return seen.equals(fingerprint)
+      return Fingerprint.sameFact(seen, fact)
           ? new Duplicate(state.stage())
           : new Rejected("EVENT_ID_REUSED", "eventId",
               "eventId " + fact.eventId() + " was already used for a different fact of this project");
@@ -81,7 +82,7 @@ public final class Judge {
     if (refused != null) return refused;
     if (fact.data() instanceof Fact.ProjectRegistered) return new Duplicate(state.stage());
 
-    RecordedFact recorded = new RecordedFact(fact, now, fingerprint, nextStage(state, fact), List.of());
+    RecordedFact recorded = new RecordedFact(fact, now, null, nextStage(state, fact), List.of());
     return withFlags(state, recorded, now, evaluation);
   }
 

@@ -71,8 +71,17 @@ public record ProjectState(
    * other content is refused.
    */
   public String fingerprintOf(String eventId) {
-    RecordedFact r = ((AppendOnlyList<RecordedFact>) history).findByKey(eventId);
+    RecordedFact r = recorded(eventId);
     return r == null ? null : r.fingerprint();
+  }
+
+  /**
+   * The applied fact with this event id, or null: a retry of the same content ({@link Fingerprint#sameFact}) is
+   * answered "duplicate" (even after a restart, the history being part of the state) and a reused id with other
+   * content is refused.
+   */
+  public RecordedFact recorded(String eventId) {
+    return ((AppendOnlyList<RecordedFact>) history).findByKey(eventId);
   }
 
   /** Steps that belong to one tender round and start over when a procurement fails (re-tender). */

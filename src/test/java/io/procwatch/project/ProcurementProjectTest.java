@@ -234,6 +234,62 @@ class ProcurementProjectTest {
 
   // ------------------------------------------------------------------ duplicates
 
+  /**
+   * Since 2026-11-30 a fact is stored without a fingerprint and a retry is compared with the stored fact: the same
+   * content written differently is still a duplicate after a restart (the state round-tripped through CBOR), and
+   * other content under the same event id is still refused.
+   */
+  @Test
+  void aRetryIsComparedWithTheStoredFactBeforeAndAfterRestart() {
+    Fact reg = fact(0, registration("5000"));
+    Fact approved = fact(1, new Fact.RequirementApproved());
+    one(reg);
+    one(approved);
+    assertThat(project().fingerprintOf(reg.eventId())).as("no fingerprint is stored any more").isNull();
+    for (int i = 0; i < 2; i++) {
+      Fact sameWrittenOtherwise = new Fact(reg.eventId(), PID, reg.occurredAt(), reg.actor(), registration("5000.00"));
+      assertThat(one(sameWrittenOtherwise).result()).isEqualTo(Outcome.DUPLICATE);
+      Fact otherBudget = new Fact(reg.eventId(), PID, reg.occurredAt(), reg.actor(), registration("5001"));
+      assertThat(one(otherBudget).error().code()).isEqualTo("EVENT_ID_REUSED");
+      Fact otherTime = new Fact(approved.eventId(), PID, approved.occurredAt().plusSeconds(60), approved.actor(),
+          new Fact.RequirementApproved());
+      assertThat(one(otherTime).error().code()).isEqualTo("EVENT_ID_REUSED");
+      Fact otherActor = new Fact(approved.eventId(), PID, approved.occurredAt(), "li.na", new Fact.RequirementApproved());
+      assertThat(one(otherActor).error().code()).isEqualTo("EVENT_ID_REUSED");
+      kit.restart();
+    }
+  }
+
+  /**
+   * Journals and snapshots written before 2026-11-30 hold every fact with its content fingerprint: a retry of such a
+   * fact is still compared by fingerprint, computed as it was then (pinned in {@code FingerprintTest}).
+   */
+  @Test
+  void aFactStoredWithAFingerprintByAnEarlierVersionIsStillRecognised() {
+    Fact reg = fact(0, registration("5000"));
+    Fact approved = fact(1, new Fact.RequirementApproved());
+    Fact planned = fact(2, new Fact.PlanFiled());
+    kit.initialize(new ProcurementProject.FactsRecorded(List.of(
+        new RecordedFact(reg, T0, Fingerprint.of(reg), Stage.REGISTERED, List.of()),
+        new RecordedFact(approved, T0, Fingerprint.of(approved), Stage.REQUIREMENT_APPROVED, List.of()),
+        // a fingerprint that is not this content's: proves that the stored fingerprint is what a retry is compared with
+        new RecordedFact(planned, T0, "00000000000000000000000000000000", Stage.PLAN_FILED, List.of())), null));
+    assertThat(project().history()).hasSize(3);
+    assertThat(project().fingerprintOf(approved.eventId())).isEqualTo(Fingerprint.of(approved));
+
+    assertThat(one(approved).result()).isEqualTo(Outcome.DUPLICATE);
+    assertThat(one(new Fact(reg.eventId(), PID, reg.occurredAt(), reg.actor(), registration("5000.00"))).result())
+        .isEqualTo(Outcome.DUPLICATE);
+    assertThat(one(new Fact(approved.eventId(), PID, approved.occurredAt().plusSeconds(60), approved.actor(),
+        new Fact.RequirementApproved())).error().code()).isEqualTo("EVENT_ID_REUSED");
+    assertThat(one(planned).error().code()).isEqualTo("EVENT_ID_REUSED");
+    // a new fact after them is stored the new way
+    Fact method = fact(3, new Fact.MethodApproved(Method.SELF_PURCHASE, null, null));
+    assertThat(one(method).result()).isIn(Outcome.APPLIED, Outcome.FLAGGED);
+    assertThat(project().fingerprintOf(method.eventId())).isNull();
+    assertThat(one(method).result()).isEqualTo(Outcome.DUPLICATE);
+  }
+
   @Test
   void aRetriedEventIsADuplicateBeforeAndAfterRestart() {
     Fact reg = fact(0, registration("5000"));
