@@ -129,7 +129,10 @@ public final class RulesDoc {
       nothing — e.g. a bid before the opening whose amount and identity values no other supplier shares, later \
       than every approval, in a stage already entered. Whenever that cannot be said, the rule runs in full. \
       So a bid costs the same whatever the project's history, and a step of the procedure costs what the \
-      rules it concerns cost.
+      rules it concerns cost. A step that moves the project to another stage re-runs DL01–DL11 (DL11 watches \
+      the stage); the deadlines that come out as before are not counted again: a deadline built lately on the \
+      same thread from equal inputs (start, closing step, limit, calendar, details) is handed back as it was, \
+      and the calendar answers "is this a working day" from a per-day table.
       - **Flags** are per fact: the conditions that hold after the fact and did not before it, and the deadlines \
       it closes late. A batch is therefore still evaluated after each of its facts (cheaply, as above); its \
       alerts are reconciled once, after its last fact.
