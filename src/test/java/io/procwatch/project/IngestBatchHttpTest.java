@@ -191,6 +191,8 @@ class IngestBatchHttpTest {
     // MethodApproved without the (refused) requirement approval: stored, and flagged as a skipped step.
     assertAccepted(results.get(2), 3, "flagged", p + "-03", p, Stage.METHOD_APPROVED);
     assertThat(results.get(2).get("flags").get(0).path("rule").asText()).isEqualTo("SQ01");
+    // the answer is UTF-8: the rule's Chinese name arrives intact
+    assertThat(results.get(2).get("flags").get(0).path("message").asText()).contains("程序倒置");
   }
 
   @Test
