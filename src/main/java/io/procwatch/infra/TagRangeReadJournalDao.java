@@ -60,6 +60,8 @@ public class TagRangeReadJournalDao extends DefaultReadJournalDao {
   private final Executor blocking;
   private final String sql;
   private final DecodedRows<Try<Tuple2<PersistentRepr, Object>>> decoded;
+  private final java.util.concurrent.atomic.AtomicLong lastLog = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TagRangeReadJournalDao.class);
 
   public TagRangeReadJournalDao(JdbcBackend.JdbcDatabaseDef db, JdbcProfile profile, ReadJournalConfig config,
       Serialization serialization, ExecutionContext ec, Materializer mat) {
@@ -114,24 +116,33 @@ public class TagRangeReadJournalDao extends DefaultReadJournalDao {
           long ordering = rs.getLong(1);
           String persistenceId = rs.getString(3);
           long sequenceNr = rs.getLong(4);
-          Try<Tuple2<PersistentRepr, Object>> repr = decoded.get(ordering, persistenceId, sequenceNr);
-          if (repr == null) {
-            byte[] payload = rs.getBytes(8);
-            JournalTables.JournalPekkoSerializationRow row = new JournalTables.JournalPekkoSerializationRow(
-                ordering, rs.getBoolean(2), persistenceId, sequenceNr, rs.getString(5), rs.getLong(6),
-                rs.getString(7), payload, rs.getInt(9), rs.getString(10), Option.apply(rs.getBytes(11)),
-                metaSerId(rs), Option.apply(rs.getString(13)));
-            repr = PekkoSerialization$.MODULE$.fromRow(serialization, row);
-            // only what decoded: a failure is decoded again (and reported again) by whoever reads it next
-            if (repr.isSuccess()) decoded.put(ordering, persistenceId, sequenceNr, payload.length, repr);
-          }
+          byte[] payload = rs.getBytes(8);
+          JournalTables.JournalPekkoSerializationRow row = new JournalTables.JournalPekkoSerializationRow(
+              ordering, rs.getBoolean(2), persistenceId, sequenceNr, rs.getString(5), rs.getLong(6),
+              rs.getString(7), payload, rs.getInt(9), rs.getString(10), Option.apply(rs.getBytes(11)),
+              metaSerId(rs), Option.apply(rs.getString(13)));
+          // only what decoded is kept: a failure is decoded again (and reported again) by the next reader
+          Try<Tuple2<PersistentRepr, Object>> repr = decoded.get(ordering, persistenceId, sequenceNr, payload.length,
+              () -> PekkoSerialization$.MODULE$.fromRow(serialization, row), Try::isSuccess);
           out.add(repr.map(t -> new Tuple3<>(t._1(), noTags, t._2())));
         }
       }
+      logDecoded();
     } catch (SQLException e) {
       throw new IllegalStateException("eventsByTag(" + tag + ", " + offset + ", " + maxOffset + ") failed", e);
     }
     return out;
+  }
+
+  /** Every 30 s at most, how many reads the decoded rows answered (INFO, for benchmarks and operators). */
+  private void logDecoded() {
+    long now = System.nanoTime();
+    long last = lastLog.get();
+    if (now - last < 30_000_000_000L || !lastLog.compareAndSet(last, now)) return;
+    long hits = decoded.hits();
+    long misses = decoded.misses();
+    LOG.info("journal rows read by the projections: {} decoded, {} shared with another reader ({}%); {} KiB held",
+        misses, hits, hits + misses == 0 ? 0 : Math.round(100.0 * hits / (hits + misses)), decoded.bytes() / 1024);
   }
 
   private static Option<Object> metaSerId(ResultSet rs) throws SQLException {
