@@ -71,7 +71,7 @@ public class TagRangeReadJournalDao extends DefaultReadJournalDao {
     com.typesafe.config.Config c = mat.system().settings().config();
     this.decoded = new DecodedRows<>(
         c.hasPath(DECODED_SLOTS) ? c.getInt(DECODED_SLOTS) : 4096,
-        c.hasPath(DECODED_BYTES) ? c.getBytes(DECODED_BYTES) : 32L << 20);
+        c.hasPath(DECODED_BYTES) ? c.getBytes(DECODED_BYTES) : 16L << 20);
     String journal = table(config.eventJournalTableConfiguration());
     String tags = table(config.eventTagTableConfiguration());
     // Column names are the plugin's defaults, which the migrations create (V1) and conf/ does not rename.
