@@ -61,6 +61,7 @@ public class TagRangeReadJournalDao extends DefaultReadJournalDao {
   private final String sql;
   private final DecodedRows<Try<Tuple2<PersistentRepr, Object>>> decoded;
   private final java.util.concurrent.atomic.AtomicLong lastLog = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+  private final java.util.concurrent.atomic.AtomicLong loggedReads = new java.util.concurrent.atomic.AtomicLong();
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TagRangeReadJournalDao.class);
 
   public TagRangeReadJournalDao(JdbcBackend.JdbcDatabaseDef db, JdbcProfile profile, ReadJournalConfig config,
@@ -146,13 +147,14 @@ public class TagRangeReadJournalDao extends DefaultReadJournalDao {
     if (ps.isWrapperFor(org.postgresql.PGStatement.class)) ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
   }
 
-  /** Every 30 s at most, how many reads the decoded rows answered (INFO, for benchmarks and operators). */
+  /** Every 30 s at most, and only when rows were read since, how many reads the decoded rows answered (INFO, for benchmarks and operators). */
   private void logDecoded() {
     long now = System.nanoTime();
     long last = lastLog.get();
     if (now - last < 30_000_000_000L || !lastLog.compareAndSet(last, now)) return;
     long hits = decoded.hits();
     long misses = decoded.misses();
+    if (hits + misses == loggedReads.getAndSet(hits + misses)) return; // idle: said already
     LOG.info("journal rows read by the projections: {} decoded, {} shared with another reader ({}%); {} KiB held",
         misses, hits, hits + misses == 0 ? 0 : Math.round(100.0 * hits / (hits + misses)), decoded.bytes() / 1024);
   }
