@@ -68,8 +68,25 @@ public final class ProjectSummaryProjection {
         .withGroup(500, java.time.Duration.ofMillis(250));
   }
 
-  /** Folds the facts of each journal event into one insert (registration) and one update. */
+  /**
+   * Folds a group's events into one statement per project: an INSERT with the project's final values when it was
+   * registered in the group, an UPDATE otherwise; each kind sent as one JDBC batch. Row for row it is what applying
+   * the events one at a time gives (an insert at registration, then one update per event): {@link Summary} folds them
+   * in order as those statements would. A group of a bulk load holds a project's registration and its first facts
+   * (and often its alerts), which cost an INSERT and two or three UPDATEs a project before.
+   */
   static final class Handler extends JdbcHandler<java.util.List<EventEnvelope<ProcurementProject.Event>>, PlainJdbcSession> {
+    static final String INSERT =
+        "INSERT INTO project_summary (project_id, buyer, buyer_name, title, category, category_kind, fiscal_year,"
+            + " stage, budget, method, contract_amount, paid, last_event_at, open_irregularities, wake_at, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** Every column an event changes; a null parameter (but wake_at's) keeps the column. */
+    static final String UPDATE =
+        "UPDATE project_summary SET stage = COALESCE(?, stage), method = COALESCE(?, method),"
+            + " contract_amount = COALESCE(?, contract_amount) + ?, paid = paid + ?,"
+            + " last_event_at = GREATEST(last_event_at, COALESCE(?, last_event_at)), wake_at = ?,"
+            + " open_irregularities = COALESCE(?, open_irregularities), updated_at = ? WHERE project_id = ?";
+
     private final Clock clock;
 
     Handler(Clock clock) {
@@ -80,95 +97,155 @@ public final class ProjectSummaryProjection {
     public void process(PlainJdbcSession session, java.util.List<EventEnvelope<ProcurementProject.Event>> envelopes)
         throws Exception {
       Instant now = clock.instant();
-      session.withConnection(conn -> {
-        for (EventEnvelope<ProcurementProject.Event> envelope : envelopes) {
-          ProcurementProject.Event event = envelope.event();
+      java.util.Map<String, Summary> projects = new java.util.LinkedHashMap<>();
+      for (EventEnvelope<ProcurementProject.Event> envelope : envelopes) {
+        ProcurementProject.Event event = envelope.event();
+        if (event instanceof ProcurementProject.FactsRecorded recorded) {
+          if (recorded.facts().isEmpty()) continue;
+          String projectId = recorded.facts().get(recorded.facts().size() - 1).fact().projectId();
+          projects.computeIfAbsent(projectId, Summary::new).add(recorded);
+          Instant latest = null;
+          for (RecordedFact r : recorded.facts()) {
+            if (latest == null || r.fact().occurredAt().isAfter(latest)) latest = r.fact().occurredAt();
+          }
+          // a data clock follows what the read side has caught up on (after a restart, the journal's tail)
+          io.procwatch.infra.DataClock.accepted(clock, latest);
+        } else if (event instanceof ProcurementProject.AlertsChanged changed) {
           String projectId = envelope.persistenceId().substring(envelope.persistenceId().indexOf('|') + 1);
-          if (event instanceof ProcurementProject.FactsRecorded recorded) apply(conn, recorded, now, clock);
-          else if (event instanceof ProcurementProject.AlertsChanged changed) apply(conn, projectId, changed, now);
+          projects.computeIfAbsent(projectId, Summary::new).add(changed);
         }
+      }
+      if (projects.isEmpty()) return;
+      session.withConnection(conn -> {
+        write(conn, projects.values(), now);
         return null;
       });
     }
 
-    /** Alerts move the open count and the wake-up time; nothing else of the summary. */
-    static void apply(Connection conn, String projectId, ProcurementProject.AlertsChanged changed, Instant now) throws Exception {
-      try (PreparedStatement ps = conn.prepareStatement(
-          "UPDATE project_summary SET open_irregularities = ?, wake_at = ?, updated_at = ? WHERE project_id = ?")) {
-        ps.setInt(1, changed.openAlerts());
-        Sql.setInstant(ps, 2, changed.wakeAt());
-        ps.setTimestamp(3, Timestamp.from(now));
-        ps.setString(4, projectId);
-        ps.executeUpdate();
+    static void write(Connection conn, java.util.Collection<Summary> summaries, Instant now) throws Exception {
+      Timestamp at = Timestamp.from(now);
+      int inserts = 0;
+      int updates = 0;
+      try (PreparedStatement ins = conn.prepareStatement(INSERT); PreparedStatement upd = conn.prepareStatement(UPDATE)) {
+        for (Summary s : summaries) {
+          if (s.registration != null) {
+            ProjectRegistered reg = (ProjectRegistered) s.registration.data();
+            ins.setString(1, s.projectId);
+            ins.setString(2, reg.buyer());
+            if (reg.buyerName() == null) ins.setNull(3, Types.VARCHAR);
+            else ins.setString(3, reg.buyerName());
+            ins.setString(4, reg.title());
+            ins.setString(5, reg.category());
+            ins.setString(6, reg.categoryKind().name());
+            ins.setInt(7, reg.fiscalYear());
+            ins.setString(8, (s.stage != null ? s.stage : Stage.REGISTERED).name());
+            ins.setBigDecimal(9, reg.budget());
+            ins.setString(10, s.method);
+            ins.setBigDecimal(11, s.contract == null ? null : s.contract.add(s.contractDelta));
+            ins.setBigDecimal(12, s.paid);
+            Instant last = s.registration.occurredAt();
+            if (s.last != null && s.last.isAfter(last)) last = s.last;
+            ins.setTimestamp(13, Timestamp.from(last));
+            ins.setInt(14, s.openAlerts == null ? 0 : s.openAlerts);
+            Sql.setInstant(ins, 15, s.wakeAtSet ? s.wakeAt : null);
+            ins.setTimestamp(16, at);
+            ins.addBatch();
+            inserts++;
+          } else {
+            upd.setString(1, s.stage == null ? null : s.stage.name());
+            upd.setString(2, s.method);
+            upd.setBigDecimal(3, s.contract);
+            upd.setBigDecimal(4, s.contractDelta);
+            upd.setBigDecimal(5, s.paid);
+            Sql.setInstant(upd, 6, s.last);
+            Sql.setInstant(upd, 7, s.wakeAt);
+            if (s.openAlerts == null) upd.setNull(8, Types.INTEGER);
+            else upd.setInt(8, s.openAlerts);
+            upd.setTimestamp(9, at);
+            upd.setString(10, s.projectId);
+            upd.addBatch();
+            updates++;
+          }
+        }
+        // inserts first: as before, a project's row exists before anything else of the group is written
+        if (inserts > 0) ins.executeBatch();
+        if (updates > 0) upd.executeBatch();
       }
     }
+  }
 
-    static void apply(Connection conn, ProcurementProject.FactsRecorded recorded, Instant now) throws Exception {
-      String projectId = null;
-      Stage stage = null;
-      Instant last = null;
-      String method = null;
-      BigDecimal contract = null;
-      BigDecimal contractDelta = BigDecimal.ZERO;
-      BigDecimal paid = BigDecimal.ZERO;
+  /**
+   * One project's events of a group folded in journal order, as the former statements applied them one event at a
+   * time: the registration's INSERT (stage REGISTERED, nothing paid, no contract), then per {@code FactsRecorded}
+   * {@code stage = last stage, method = COALESCE(method of the event, method), contract_amount =
+   * COALESCE(last ContractSigned of the event, contract_amount) + its amendments, paid = paid + its payments,
+   * last_event_at = GREATEST(last_event_at, its latest occurredAt), wake_at = its wakeAt}, and per
+   * {@code AlertsChanged} {@code open_irregularities = its count, wake_at = its wakeAt}.
+   */
+  static final class Summary {
+    final String projectId;
+    /** The registration fact, when the project was registered in this group: its row is then inserted whole. */
+    Fact registration;
+    Stage stage;
+    String method;
+    /** The last contract amount signed in the group (replaces the row's), or null: the row's is kept. */
+    BigDecimal contract;
+    /** Amendments to add to {@code contract} if set, else to the row's amount. */
+    BigDecimal contractDelta = BigDecimal.ZERO;
+    BigDecimal paid = BigDecimal.ZERO;
+    Instant last;
+    Instant wakeAt;
+    boolean wakeAtSet;
+    Integer openAlerts;
+
+    Summary(String projectId) {
+      this.projectId = projectId;
+    }
+
+    void add(ProcurementProject.FactsRecorded recorded) {
+      for (RecordedFact r : recorded.facts()) {
+        if (!(r.fact().data() instanceof ProjectRegistered)) continue;
+        // the former INSERT failed on the primary key here: fail the group the same way
+        if (registration != null) {
+          throw new IllegalStateException("project " + projectId + " registered twice in one projection group");
+        }
+        registration = r.fact();
+        // events before the registration updated no row (there was none; had there been one, the INSERT failed)
+        stage = null;
+        method = null;
+        contract = null;
+        contractDelta = BigDecimal.ZERO;
+        paid = BigDecimal.ZERO;
+        last = null;
+        wakeAt = null;
+        wakeAtSet = false;
+        openAlerts = null;
+      }
+      BigDecimal signed = null;
+      BigDecimal delta = BigDecimal.ZERO;
       for (RecordedFact r : recorded.facts()) {
         Fact f = r.fact();
-        projectId = f.projectId();
-        if (f.data() instanceof ProjectRegistered reg) insert(conn, f, reg, now);
         stage = r.stageAfter();
         if (last == null || f.occurredAt().isAfter(last)) last = f.occurredAt();
         if (f.data() instanceof MethodApproved m) method = m.method().name();
-        else if (f.data() instanceof ContractSigned c) contract = c.amount();
-        else if (f.data() instanceof ContractAmended a) contractDelta = contractDelta.add(a.amountDelta());
+        else if (f.data() instanceof ContractSigned c) signed = c.amount();
+        else if (f.data() instanceof ContractAmended a) delta = delta.add(a.amountDelta());
         else if (f.data() instanceof PaymentMade p) paid = paid.add(p.amount());
       }
-      if (projectId == null) return;
-      try (PreparedStatement ps = conn.prepareStatement(
-          "UPDATE project_summary SET stage = ?, method = COALESCE(?, method),"
-              + " contract_amount = COALESCE(?, contract_amount) + ?, paid = paid + ?,"
-              + " last_event_at = GREATEST(last_event_at, ?), wake_at = ?, updated_at = ? WHERE project_id = ?")) {
-        ps.setString(1, stage.name());
-        ps.setString(2, method);
-        ps.setBigDecimal(3, contract);
-        ps.setBigDecimal(4, contractDelta);
-        ps.setBigDecimal(5, paid);
-        ps.setTimestamp(6, Timestamp.from(last));
-        Sql.setInstant(ps, 7, recorded.wakeAt());
-        ps.setTimestamp(8, Timestamp.from(now));
-        ps.setString(9, projectId);
-        ps.executeUpdate();
+      if (signed != null) {
+        contract = signed;
+        contractDelta = delta;
+      } else {
+        contractDelta = contractDelta.add(delta);
       }
+      wakeAt = recorded.wakeAt();
+      wakeAtSet = true;
     }
 
-    /** As above, and a data clock follows what the read side has caught up on (after a restart, the journal's tail). */
-    static void apply(Connection conn, ProcurementProject.FactsRecorded recorded, Instant now, Clock clock) throws Exception {
-      apply(conn, recorded, now);
-      Instant latest = null;
-      for (RecordedFact r : recorded.facts()) {
-        if (latest == null || r.fact().occurredAt().isAfter(latest)) latest = r.fact().occurredAt();
-      }
-      io.procwatch.infra.DataClock.accepted(clock, latest);
-    }
-
-    private static void insert(Connection conn, Fact f, ProjectRegistered reg, Instant now) throws Exception {
-      try (PreparedStatement ps = conn.prepareStatement(
-          "INSERT INTO project_summary (project_id, buyer, buyer_name, title, category, category_kind, fiscal_year,"
-              + " stage, budget, paid, last_event_at, open_irregularities, updated_at)"
-              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?)")) {
-        ps.setString(1, f.projectId());
-        ps.setString(2, reg.buyer());
-        if (reg.buyerName() == null) ps.setNull(3, Types.VARCHAR);
-        else ps.setString(3, reg.buyerName());
-        ps.setString(4, reg.title());
-        ps.setString(5, reg.category());
-        ps.setString(6, reg.categoryKind().name());
-        ps.setInt(7, reg.fiscalYear());
-        ps.setString(8, Stage.REGISTERED.name());
-        ps.setBigDecimal(9, reg.budget());
-        ps.setTimestamp(10, Timestamp.from(f.occurredAt()));
-        ps.setTimestamp(11, Timestamp.from(now));
-        ps.executeUpdate();
-      }
+    void add(ProcurementProject.AlertsChanged changed) {
+      openAlerts = changed.openAlerts();
+      wakeAt = changed.wakeAt();
+      wakeAtSet = true;
     }
   }
 }

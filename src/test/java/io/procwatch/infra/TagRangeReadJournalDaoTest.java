@@ -44,6 +44,48 @@ class TagRangeReadJournalDaoTest {
     }
   }
 
+  /**
+   * A row read by a second reader (another projection on the same tag, or the alerts tag's reader of a row it shares
+   * with a project tag) is the object the first decoded, with the cache on; decoded again with it off.
+   */
+  @Test
+  void eachRowDecodedOnceForAllReaders() throws Exception {
+    for (boolean on : new boolean[] {true, false}) {
+      String url = "jdbc:h2:mem:procwatch-dao-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+      Map<String, Object> overrides = new java.util.HashMap<>(SMALL_PAGES);
+      if (!on) overrides.put(TagRangeReadJournalDao.DECODED_SLOTS, "0");
+      try (TestService service = TestService.start(url, "sa", "", Clock.systemUTC(), overrides)) {
+        for (int i = 0; i < 6; i++) {
+          String p = "DEC-" + i;
+          assertThat(service.postJson(registration(p, "B", "10000")).statusCode()).isEqualTo(202);
+          assertThat(service.postJson(event(p, "RequirementApproved", "2026-03-03T10:00:00+08:00", null)).statusCode())
+              .isEqualTo(202);
+        }
+        JdbcReadJournal journal = PersistenceQuery.get(service.system()).getReadJournalFor(JdbcReadJournal.class,
+            JdbcReadJournal.Identifier());
+        int rows = 0;
+        for (String tag : List.of("project-0", "project-1", "project-2", "project-3")) {
+          List<EventEnvelope> first = read(service, journal, tag);
+          List<EventEnvelope> second = read(service, journal, tag);
+          assertThat(second).hasSameSizeAs(first);
+          for (int i = 0; i < first.size(); i++) {
+            assertThat(second.get(i).offset()).isEqualTo(first.get(i).offset());
+            assertThat(second.get(i).event()).isEqualTo(first.get(i).event());
+            if (on) assertThat(second.get(i).event()).as("decoded once").isSameAs(first.get(i).event());
+            else assertThat(second.get(i).event()).as("decoded by each reader").isNotSameAs(first.get(i).event());
+          }
+          rows += first.size();
+        }
+        assertThat(rows).isGreaterThanOrEqualTo(12);
+      }
+    }
+  }
+
+  private static List<EventEnvelope> read(TestService service, JdbcReadJournal journal, String tag) throws Exception {
+    return journal.currentEventsByTag(tag, Offset.sequence(0)).runWith(Sink.seq(), service.system())
+        .toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
   private static void check(TestService service, String tagTable) throws Exception {
     assertThat(service.system().settings().config().getString("jdbc-read-journal.dao"))
         .isEqualTo(TagRangeReadJournalDao.class.getName());
