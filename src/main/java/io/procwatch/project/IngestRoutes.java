@@ -30,7 +30,9 @@ import org.apache.pekko.http.javadsl.model.MediaType;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.util.ByteString;
+import org.apache.pekko.util.ByteStringBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,9 +86,21 @@ public final class IngestRoutes {
   }
 
   /** The body as text, or a 413 when it is larger than {@code maxBytes}. */
+  /**
+   * How far past the limit a body is still read (and dropped) before the 413 is sent. A client writes its whole body
+   * before it reads the answer; had the server closed the connection with the body's rest unread, the kernel would
+   * reset it and the client could lose the 413 ("header parser received no bytes") — seen under load. Past this,
+   * the connection is closed at once: an absurd upload is not worth the bandwidth.
+   */
+  static final long DRAIN_BYTES = 8L << 20;
+
   private CompletionStage<Object> read(HttpEntity entity, long maxBytes) {
     if (entity.getContentLengthOption().isPresent() && entity.getContentLengthOption().getAsLong() > maxBytes) {
-      return CompletableFuture.completedFuture(tooLarge(maxBytes));
+      if (entity.getContentLengthOption().getAsLong() - maxBytes > DRAIN_BYTES) {
+        return CompletableFuture.completedFuture(tooLarge(maxBytes));
+      }
+      return entity.withoutSizeLimit().discardBytes(system).completionStage()
+          .handle((done, e) -> tooLarge(maxBytes));
     }
     // The server hands over a body that arrived whole as a Strict entity (a small one always does): its bytes are
     // already here, and its length was checked above. toStrict would still materialise a stream for it, which was
@@ -94,16 +108,51 @@ public final class IngestRoutes {
     if (entity instanceof HttpEntity.Strict strict) {
       return CompletableFuture.completedFuture(strict.getData().decodeString(StandardCharsets.UTF_8));
     }
-    // A body without a Content-Length (chunked) is only measured while it streams in. The size limit
-    // makes that fail with EntityStreamSizeException (a 413); toStrict's own limit alone fails with a
-    // generic EntityStreamException, which would leave as a 500.
-    return entity.withSizeLimit(maxBytes).toStrict(30_000, maxBytes, system)
-        .<Object>thenApply(strict -> strict.getData().decodeString(StandardCharsets.UTF_8))
+    // A body without a Content-Length (chunked) is only measured while it streams in: kept up to the limit, then
+    // read on and dropped (up to DRAIN_BYTES more) so that the client gets its 413.
+    return entity.withoutSizeLimit().getDataBytes()
+        .completionTimeout(java.time.Duration.ofSeconds(30))
+        .runWith(Sink.fold(new Body(maxBytes), Body::add), system)
+        .<Object>thenApply(body -> body.over() ? tooLarge(maxBytes) : body.text())
         .exceptionally(e -> {
           Throwable cause = unwrap(e);
-          if (cause instanceof EntityStreamSizeException) return tooLarge(maxBytes);
+          if (cause instanceof BodyTooLarge) return tooLarge(maxBytes);
           throw new IllegalStateException(cause);
         });
+  }
+
+  /** A streamed body: its bytes up to the limit, then only a count. */
+  private static final class Body {
+    private final long maxBytes;
+    private ByteStringBuilder bytes = new ByteStringBuilder();
+    private long length;
+
+    Body(long maxBytes) {
+      this.maxBytes = maxBytes;
+    }
+
+    Body add(ByteString chunk) {
+      length += chunk.size();
+      if (length > maxBytes + DRAIN_BYTES) throw new BodyTooLarge();
+      if (length > maxBytes) bytes = null; // over: the rest is only counted
+      else bytes.append(chunk);
+      return this;
+    }
+
+    boolean over() {
+      return bytes == null;
+    }
+
+    String text() {
+      return bytes.result().decodeString(StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Ends reading a body too large even to drain; the connection is closed. */
+  private static final class BodyTooLarge extends RuntimeException {
+    BodyTooLarge() {
+      super("body too large to drain", null, false, false);
+    }
   }
 
   private static HttpResponse tooLarge(long maxBytes) {

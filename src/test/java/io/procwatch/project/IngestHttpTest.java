@@ -391,6 +391,19 @@ class IngestHttpTest {
   // ------------------------------------------------------------------ 413, 415, 405, 404
 
   /** A registration whose title makes the body about {@code bytes} long. */
+  /** One HTTP/1.1 response read off a socket: status line, headers and a body of its Content-Length. */
+  private static String rawResponse(java.io.InputStream in) throws java.io.IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) throw new java.io.EOFException("connection closed after: " + head);
+      head.append((char) c);
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    byte[] body = m.find() ? in.readNBytes(Integer.parseInt(m.group(1))) : new byte[0];
+    return head + new String(body, StandardCharsets.UTF_8);
+  }
+
   private static String registrationOfSize(String projectId, int bytes) {
     String title = "x".repeat(bytes);
     return event(projectId + "-big", projectId, "ProjectRegistered", "2026-01-05T09:00:00+08:00", null,
@@ -414,6 +427,37 @@ class IngestHttpTest {
 
     // Under the 256k limit the body is read and judged: here the title is too long (422), not too large.
     assertError(post(registrationOfSize(p, 200 * 1024)), 422, "INVALID_VALUE", "data.title");
+  }
+
+  /**
+   * A client that writes its whole oversized body before reading (what most HTTP clients do) still reads the 413:
+   * the server reads the body's rest and drops it instead of closing on unread bytes, which makes the kernel reset
+   * the connection and lose the answer (seen as "header parser received no bytes" under load). The connection then
+   * serves the next request.
+   */
+  @Test
+  void aClientThatWritesItsWholeOversizedBodyFirstReadsThe413() throws Exception {
+    String p = newProjectId();
+    byte[] big = registrationOfSize(p, 2 * 1024 * 1024).getBytes(StandardCharsets.UTF_8);
+    URI uri = URI.create(service.baseUrl());
+    try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(10_000);
+      java.io.OutputStream out = socket.getOutputStream();
+      String head = "POST /api/v1/events HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + big.length + "\r\n\r\n";
+      out.write(head.getBytes(StandardCharsets.US_ASCII));
+      out.write(big);
+      out.flush();
+      Thread.sleep(200); // the server has answered and, before, would have closed on the unread rest by now
+      String next = "GET /api/v1/projects/" + p + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\n\r\n";
+      out.write(next.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      java.io.InputStream in = socket.getInputStream();
+      String first = rawResponse(in);
+      assertThat(first).startsWith("HTTP/1.1 413 ").contains("PAYLOAD_TOO_LARGE");
+      assertThat(rawResponse(in)).startsWith("HTTP/1.1 404 ").contains("NOT_FOUND");
+    }
+    assertError(service.get("/api/v1/projects/" + p), 404, "NOT_FOUND", "projectId");
   }
 
   @Test
