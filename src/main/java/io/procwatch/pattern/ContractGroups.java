@@ -337,14 +337,18 @@ final class ContractGroups {
     for (List<String[]> chunk : PatternSql.chunks(latestKeys)) {
       try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c,
           "UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS VARCHAR ARRAY), CAST(? AS VARCHAR ARRAY)) AS k(b, y, s)",
-          "p.buyer, p.fiscal_year, w.supplier, w.signed_at", "xp_contract w JOIN xp_project p ON p.project_id = w.project_id"
-              + " WHERE w.supplier = k.s AND p.buyer = k.b AND p.fiscal_year = CAST(k.y AS INTEGER) AND NOT p.cancelled"))) {
+          "k.b, k.y, w.supplier, w.signed_at, (SELECT COUNT(*) FROM xp_project p WHERE p.project_id = w.project_id"
+              + " AND p.buyer = k.b AND p.fiscal_year = CAST(k.y AS INTEGER) AND NOT p.cancelled)",
+          // the supplier's contracts, each one probe of its project: a join left the planner free to scan the
+          // buyer's projects of the year and, for each, all of the supplier's contracts (seconds per call)
+          "xp_contract w WHERE w.supplier = k.s"))) {
         q.setArray(1, PatternSql.strings(c, column(chunk, 0)));
         q.setArray(2, PatternSql.strings(c, column(chunk, 1)));
         q.setArray(3, PatternSql.strings(c, column(chunk, 2)));
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) {
             contractRows++;
+            if (rs.getInt(5) == 0) continue; // another buyer's, year's, or a cancelled project's
             Object[] a = above.get(rs.getString(1) + "\u0000" + rs.getInt(2) + "\u0000" + rs.getString(3));
             Instant at = rs.getTimestamp(4).toInstant();
             if (a[5] == null || at.isAfter((Instant) a[5])) a[5] = at;
@@ -382,8 +386,14 @@ final class ContractGroups {
     for (List<String[]> chunk : PatternSql.chunks(keys)) {
       try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c,
           "UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS VARCHAR ARRAY)) AS k(b, s)", "p.buyer, " + CONTRACT_COLUMNS,
-          "xp_contract w JOIN xp_project p ON p.project_id = w.project_id WHERE w.supplier = k.s AND p.buyer = k.b AND "
-              + sole))) {
+          // on PostgreSQL the supplier's contracts first, then one probe of each one's project (a LATERAL that
+          // OFFSET 0 keeps apart): a plain join may be planned as the buyer's projects, each against all of the
+          // supplier's contracts (seconds per call on a bureau-sized history)
+          (PatternSql.vendor(c) == io.procwatch.infra.Vendor.POSTGRESQL
+              ? "xp_contract w CROSS JOIN LATERAL (SELECT * FROM xp_project p0 WHERE p0.project_id = w.project_id"
+                  + " OFFSET 0) p"
+              : "xp_contract w JOIN xp_project p ON p.project_id = w.project_id")
+              + " WHERE w.supplier = k.s AND p.buyer = k.b AND " + sole))) {
         q.setArray(1, PatternSql.strings(c, column(chunk, 0)));
         q.setArray(2, PatternSql.strings(c, column(chunk, 1)));
         readSole(q, out);

@@ -428,7 +428,10 @@ public final class PatternChecker implements AutoCloseable {
     return out;
   }
 
-  /** The live contracts (cancelled projects excluded) of each buyer. */
+  /**
+   * The live contracts (cancelled projects excluded) of each buyer, whole: what XP01–XP03 were computed from before
+   * the contract sums of V10, kept as the reference that {@code ContractGroupsTest} compares {@link ContractGroups} with.
+   */
   static Map<String, List<BuyerRules.Contract>> contracts(Connection c, Collection<String> buyers) throws Exception {
     Map<String, List<BuyerRules.Contract>> out = new LinkedHashMap<>();
     for (String b : buyers) out.put(b, new ArrayList<>());

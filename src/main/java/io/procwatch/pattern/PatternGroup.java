@@ -27,7 +27,9 @@ import java.util.TreeSet;
  * the group, the bid rows and contracts the facts touch are read in a few queries (keys joined from an array); the facts are
  * applied in journal order to that state in memory; the result is written back with one JDBC batch per table and
  * kind of write, the bid counters ({@code xp_bid_count}) as one batch of upserts in a fixed key order (so two
- * projection instances that touch the same buyer never deadlock), and the owners to check as one batch.
+ * projection instances that touch the same buyer never deadlock), then the contract sums of XP01/XP02
+ * ({@code xp_buyer_category}, {@code xp_buyer_supplier}: each changed project's contribution after the group minus
+ * before it) likewise, and the owners and contract groups to check as one batch.
  *
  * <p>What it decides is what the former row-at-a-time handler decided: an envelope at or below a project's
  * {@code last_seq} is a replay and skipped; a fact about a project that was never registered counts nothing.
@@ -573,7 +575,7 @@ final class PatternGroup {
 
   /**
    * PostgreSQL: each kind of write is one statement over all rows of the group, the rows passed as one text array per
-   * column and cast in SQL ({@code INSERT … SELECT … FROM UNNEST}, {@code UPDATE … FROM UNNEST}): at most eight
+   * column and cast in SQL ({@code INSERT … SELECT … FROM UNNEST}, {@code UPDATE … FROM UNNEST}): at most ten
    * executions a group instead of one per row (a JDBC batch saves the round trips, not the executions).
    */
   private void writeSets() throws Exception {
