@@ -337,18 +337,21 @@ final class ContractGroups {
     for (List<String[]> chunk : PatternSql.chunks(latestKeys)) {
       try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c,
           "UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS VARCHAR ARRAY), CAST(? AS VARCHAR ARRAY)) AS k(b, y, s)",
-          "k.b, k.y, w.supplier, w.signed_at, (SELECT COUNT(*) FROM xp_project p WHERE p.project_id = w.project_id"
-              + " AND p.buyer = k.b AND p.fiscal_year = CAST(k.y AS INTEGER) AND NOT p.cancelled)",
-          // the supplier's contracts, each one probe of its project: a join left the planner free to scan the
-          // buyer's projects of the year and, for each, all of the supplier's contracts (seconds per call)
-          "xp_contract w WHERE w.supplier = k.s"))) {
+          "p.buyer, p.fiscal_year, w.supplier, w.signed_at",
+          // the buyer's projects of the year (an index range), each one probe of its contracts (on PostgreSQL a
+          // LATERAL that OFFSET 0 keeps apart): bounded by the buyer's year, where the supplier's contracts grow with
+          // the history — and a plain join was planned as a scan of the supplier's contracts for each project
+          (PatternSql.vendor(c) == io.procwatch.infra.Vendor.POSTGRESQL
+              ? "xp_project p CROSS JOIN LATERAL (SELECT w0.supplier, w0.signed_at FROM xp_contract w0"
+                  + " WHERE w0.project_id = p.project_id OFFSET 0) w"
+              : "xp_project p JOIN xp_contract w ON w.project_id = p.project_id")
+              + " WHERE p.buyer = k.b AND p.fiscal_year = CAST(k.y AS INTEGER) AND NOT p.cancelled AND w.supplier = k.s"))) {
         q.setArray(1, PatternSql.strings(c, column(chunk, 0)));
         q.setArray(2, PatternSql.strings(c, column(chunk, 1)));
         q.setArray(3, PatternSql.strings(c, column(chunk, 2)));
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) {
             contractRows++;
-            if (rs.getInt(5) == 0) continue; // another buyer's, year's, or a cancelled project's
             Object[] a = above.get(rs.getString(1) + "\u0000" + rs.getInt(2) + "\u0000" + rs.getString(3));
             Instant at = rs.getTimestamp(4).toInstant();
             if (a[5] == null || at.isAfter((Instant) a[5])) a[5] = at;
