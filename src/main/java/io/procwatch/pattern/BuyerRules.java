@@ -40,6 +40,14 @@ public final class BuyerRules {
     this.profile = profile;
   }
 
+  RuleCatalogue catalogue() {
+    return catalogue;
+  }
+
+  ThresholdProfile profile() {
+    return profile;
+  }
+
   public List<Condition> evaluate(List<Contract> contracts) {
     List<Condition> out = new ArrayList<>();
     if (catalogue.get(RuleId.XP01).enabled()) out.addAll(xp01(contracts));
@@ -122,20 +130,31 @@ public final class BuyerRules {
         counts.merge(c.supplier(), 1, Integer::sum);
       }
       for (Map.Entry<String, BigDecimal> s : bySupplier.entrySet()) {
-        BigDecimal ratio = s.getValue().divide(total, 6, RoundingMode.HALF_EVEN);
         if (s.getValue().compareTo(total.multiply(share)) <= 0) continue;
         Instant at = cs.stream().filter(c -> c.supplier().equals(s.getKey())).map(Contract::signedAt)
             .max(Comparator.naturalOrder()).orElse(null);
-        out.add(new Condition("XP02", def.severity(), s.getKey() + "|" + y.getKey(), false, at, null, s.getKey(),
-            "supplier " + s.getKey() + " has " + s.getValue().toPlainString() + " of " + total.toPlainString()
-                + " (" + ratio.toPlainString() + ") over " + counts.get(s.getKey()) + " of " + cs.size()
-                + " contracts in fiscal year " + y.getKey(),
-            Map.of("supplierAmount", s.getValue().toPlainString(), "buyerTotal", total.toPlainString(),
-                "share", ratio.toPlainString(), "fiscalYear", y.getKey().toString(),
-                "supplierContracts", counts.get(s.getKey()).toString(), "buyerContracts", Integer.toString(cs.size()))));
+        out.add(xp02(y.getKey(), s.getKey(), s.getValue(), counts.get(s.getKey()), total, cs.size(), at));
       }
     }
     return out;
+  }
+
+  /**
+   * The XP02 condition of a supplier that has {@code amount} over {@code contracts} of the buyer's {@code total} over
+   * {@code buyerContracts} in fiscal year {@code year}, its latest contract signed {@code at}; the caller has checked
+   * that it holds (more than {@code share} of a non-zero total, at least {@code min-contracts} contracts).
+   */
+  Condition xp02(int year, String supplier, BigDecimal amount, int contracts, BigDecimal total, int buyerContracts,
+      Instant at) {
+    RuleDefinition def = catalogue.get(RuleId.XP02);
+    BigDecimal ratio = amount.divide(total, 6, RoundingMode.HALF_EVEN);
+    return new Condition("XP02", def.severity(), supplier + "|" + year, false, at, null, supplier,
+        "supplier " + supplier + " has " + amount.toPlainString() + " of " + total.toPlainString()
+            + " (" + ratio.toPlainString() + ") over " + contracts + " of " + buyerContracts
+            + " contracts in fiscal year " + year,
+        Map.of("supplierAmount", amount.toPlainString(), "buyerTotal", total.toPlainString(),
+            "share", ratio.toPlainString(), "fiscalYear", Integer.toString(year),
+            "supplierContracts", Integer.toString(contracts), "buyerContracts", Integer.toString(buyerContracts)));
   }
 
   /** 频繁单一来源: the same supplier single-sourced {@code min-count} times within {@code window-months} (L31). */

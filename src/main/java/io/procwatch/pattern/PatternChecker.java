@@ -66,8 +66,8 @@ public final class PatternChecker implements AutoCloseable {
   private Map<String, Set<String>> flaggedBefore = Map.of();
   /** The identities each owner was last told (since start or the last reload): the same set again is not asked. */
   private final Map<String, Set<String>> told = new HashMap<>();
-  /** XP01–XP03 of each buyer from its contracts, recomputed when a mark says they changed. */
-  private final Map<String, List<Condition>> contractConditions = new HashMap<>();
+  /** XP01–XP03 of each buyer, kept per group and recomputed for the groups a mark names (V10's contract sums). */
+  private final ContractGroups contractGroups;
   private final AtomicLong skipped = new AtomicLong();
   private boolean loaded;
 
@@ -101,6 +101,7 @@ public final class PatternChecker implements AutoCloseable {
     this.buyerRules = buyerRules;
     this.askTimeout = askTimeout;
     this.population = new PopulationRules(catalogue);
+    this.contractGroups = new ContractGroups(buyerRules);
   }
 
   public void start(Duration interval) {
@@ -129,6 +130,7 @@ public final class PatternChecker implements AutoCloseable {
     try {
       cycle();
     } catch (Exception e) {
+      contractGroups.clear(); // the cycle's marks come again; what it half applied is recomputed from the tables
       if (!system.getWhenTerminated().toCompletableFuture().isDone()) log.warn("Pattern check failed; retried next cycle", e);
     }
   }
@@ -142,8 +144,8 @@ public final class PatternChecker implements AutoCloseable {
       Since since = since();
       if (!loaded) {
         // as after a restart: every owner with an open XP alert is told again what holds now
+        // (the contract groups are kept: XP01–XP03 do not depend on the time, and the marks keep them true)
         told.clear();
-        contractConditions.clear();
         loadAll(c, since);
         reconcile.addAll(ownersWithOpenAlerts(c));
         loaded = true;
@@ -157,9 +159,11 @@ public final class PatternChecker implements AutoCloseable {
             handled.add(rs.getLong(1));
             String owner = rs.getString(2);
             String id = owner.substring(owner.indexOf('@') + 1);
-            if (owner.startsWith(PatternGroup.BUYER)) {
+            if (contractGroups.mark(owner)) {
+              continue;
+            } else if (owner.startsWith(PatternGroup.BUYER)) {
               buyerFigures.add(id);
-              buyerContracts.add(id);
+              buyerContracts.add(id); // its contract groups are marked apart
             } else if (owner.startsWith(PatternGroup.BUYER_BIDS)) {
               buyerFigures.add(id);
             } else if (owner.startsWith(PatternGroup.SUPPLIER)) {
@@ -174,7 +178,6 @@ public final class PatternChecker implements AutoCloseable {
       supplierFigures(c, suppliers, prefixLength(), since).forEach(population::supplier);
       processFigures(c, projects, since.xp05()).forEach(population::process);
       // XP01–XP03 change only with a buyer's contracts (and its projects' methods and cancellations)
-      for (String b : buyerContracts) contractConditions.remove(b);
       for (String b : buyerContracts) reconcile.add(PatternGroup.BUYER + b);
 
       Map<String, List<Condition>> now = population.evaluate();
@@ -185,11 +188,11 @@ public final class PatternChecker implements AutoCloseable {
       for (String owner : all) {
         if (!flagged.getOrDefault(owner, Set.of()).equals(flaggedBefore.getOrDefault(owner, Set.of()))) reconcile.add(owner);
       }
-      Set<String> missing = new LinkedHashSet<>();
+      Set<String> reconciledBuyers = new LinkedHashSet<>();
       for (String owner : reconcile) {
-        if (owner.startsWith(PatternGroup.BUYER) && !contractConditions.containsKey(owner.substring(6))) missing.add(owner.substring(6));
+        if (owner.startsWith(PatternGroup.BUYER)) reconciledBuyers.add(owner.substring(PatternGroup.BUYER.length()));
       }
-      contracts(c, missing).forEach((b, list) -> contractConditions.put(b, List.copyOf(buyerRules.evaluate(list))));
+      Map<String, List<Condition>> contractConditions = contractGroups.conditions(c, reconciledBuyers);
       for (String owner : reconcile) {
         List<Condition> conditions = new ArrayList<>(now.getOrDefault(owner, List.of()));
         if (owner.startsWith(PatternGroup.BUYER)) conditions.addAll(contractConditions.getOrDefault(owner.substring(6), List.of()));
@@ -425,7 +428,10 @@ public final class PatternChecker implements AutoCloseable {
     return out;
   }
 
-  /** The live contracts (cancelled projects excluded) of each buyer. */
+  /**
+   * The live contracts (cancelled projects excluded) of each buyer, whole: what XP01–XP03 were computed from before
+   * the contract sums of V10, kept as the reference that {@code ContractGroupsTest} compares {@link ContractGroups} with.
+   */
   static Map<String, List<BuyerRules.Contract>> contracts(Connection c, Collection<String> buyers) throws Exception {
     Map<String, List<BuyerRules.Contract>> out = new LinkedHashMap<>();
     for (String b : buyers) out.put(b, new ArrayList<>());

@@ -20,13 +20,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * One group of project events applied to the pattern tables with a bounded number of statements: the projects of
  * the group, the bid rows and contracts the facts touch are read in a few queries (keys joined from an array); the facts are
  * applied in journal order to that state in memory; the result is written back with one JDBC batch per table and
  * kind of write, the bid counters ({@code xp_bid_count}) as one batch of upserts in a fixed key order (so two
- * projection instances that touch the same buyer never deadlock), and the owners to check as one batch.
+ * projection instances that touch the same buyer never deadlock), then the contract sums of XP01/XP02
+ * ({@code xp_buyer_category}, {@code xp_buyer_supplier}: each changed project's contribution after the group minus
+ * before it) likewise, and the owners and contract groups to check as one batch.
  *
  * <p>What it decides is what the former row-at-a-time handler decided: an envelope at or below a project's
  * {@code last_seq} is a replay and skipped; a fact about a project that was never registered counts nothing.
@@ -47,6 +50,15 @@ final class PatternGroup {
   static final String BUYER_BIDS = "buyerbids@"; // only the buyer's bid figures (XP07)
   static final String SUPPLIER = "supplier@";
   static final String PROJECT = "project@";
+  /**
+   * XP01 and XP02 of one buyer and fiscal year, for one category: {@code buyeryear@<year>␟<category>␟<buyer>} (␟ is
+   * U+001F, which no identifier carries). Only a cache invalidation for the checker: the buyer itself is marked too.
+   */
+  static final String BUYER_YEAR = "buyeryear@";
+  /** XP03 of one buyer and one supplier's single-source contracts: {@code buyersole@<supplier>␟<buyer>}. */
+  static final String BUYER_SOLE = "buyersole@";
+  static final char SEP = '\u001f';
+  static final String SINGLE_SOURCE = Fact.Method.SINGLE_SOURCE.name();
 
   private static final class Project {
     final String id;
@@ -111,6 +123,43 @@ final class PatternGroup {
   private final Set<String> whole = new HashSet<>();
   private final Map<CountKey, int[]> counts = new TreeMap<>();
   private final Set<String> dirty = new LinkedHashSet<>();
+  /** The projects whose contracts were read: their contribution to the contract sums before the group's facts. */
+  private final Map<String, Before> contractsBefore = new HashMap<>();
+  private final Map<SumKey, Sum> categorySums = new TreeMap<>();
+  private final Map<SumKey, Sum> supplierSums = new TreeMap<>();
+
+  /**
+   * A row of {@code xp_buyer_category} (key: category, kind, method) or {@code xp_buyer_supplier} (key: supplier);
+   * compared in code-point order so that the upserts take their row locks in one order in every projection instance.
+   */
+  /** What XP01–XP03 read of a project before the group: its signature, method and contract suppliers. */
+  private record Before(String signature, String method, Set<String> suppliers) {}
+
+  record SumKey(String buyer, int fiscalYear, String a, String b, String c) implements Comparable<SumKey> {
+    @Override
+    public int compareTo(SumKey o) {
+      int r = PatternSql.compareCodePoints(buyer, o.buyer);
+      if (r == 0) r = Integer.compare(fiscalYear, o.fiscalYear);
+      if (r == 0) r = PatternSql.compareCodePoints(a, o.a);
+      if (r == 0) r = PatternSql.compareCodePoints(b, o.b);
+      return r != 0 ? r : PatternSql.compareCodePoints(c, o.c);
+    }
+  }
+
+  /** An amount and a number of contracts, added to a row of the sums. */
+  static final class Sum {
+    BigDecimal amount = BigDecimal.ZERO;
+    int contracts;
+
+    void add(BigDecimal a, int n) {
+      amount = amount.add(a);
+      contracts += n;
+    }
+
+    boolean isZero() {
+      return amount.signum() == 0 && contracts == 0;
+    }
+  }
 
   PatternGroup(Connection conn, Vendor vendor) {
     this.conn = conn;
@@ -119,6 +168,13 @@ final class PatternGroup {
 
   void run(List<Item> items) throws Exception {
     load(items);
+    for (String id : contracts.keySet()) {
+      Project p = projects.get(id);
+      Set<String> suppliers = new TreeSet<>();
+      for (Contract k : contracts.get(id).values()) suppliers.add(k.supplier);
+      contractsBefore.put(id, new Before(signature(id), p == null ? null : p.method, suppliers));
+      contribute(id, -1);
+    }
     for (Item item : items) {
       Project p = projects.get(item.projectId());
       if (p != null && item.seq() <= p.lastSeq) continue; // already counted: a replay
@@ -129,7 +185,55 @@ final class PatternGroup {
         p.changed = true;
       }
     }
+    for (String id : contracts.keySet()) {
+      contribute(id, 1);
+      Before before = contractsBefore.get(id);
+      if (before == null || !before.signature().equals(signature(id))) markContracts(id, before);
+    }
     write();
+  }
+
+  /**
+   * Adds (sign 1) or subtracts (sign −1) what the project's contracts add to the contract sums now: nothing for a
+   * cancelled or unknown project. Contracts are kept only with their journal-facing 2 decimals (Validation), as stored.
+   */
+  private void contribute(String id, int sign) {
+    Project p = projects.get(id);
+    if (p == null || p.cancelled) return;
+    for (Contract k : contracts.getOrDefault(id, Map.of()).values()) {
+      BigDecimal a = sign < 0 ? k.amount.negate() : k.amount;
+      String method = p.method == null ? "" : p.method;
+      categorySums.computeIfAbsent(new SumKey(p.buyer, p.fiscalYear, p.category, p.kind, method), x -> new Sum()).add(a, sign);
+      supplierSums.computeIfAbsent(new SumKey(p.buyer, p.fiscalYear, k.supplier, "", ""), x -> new Sum()).add(a, sign);
+    }
+  }
+
+  /** Everything XP01–XP03 read of a project: its method, whether cancelled, and its contracts. */
+  private String signature(String id) {
+    Project p = projects.get(id);
+    StringBuilder b = new StringBuilder();
+    if (p != null) b.append(p.method).append(SEP).append(p.cancelled);
+    for (Contract k : contracts.getOrDefault(id, Map.of()).values()) {
+      b.append(SEP).append(SEP).append(k.contractId).append(SEP).append(k.supplier).append(SEP).append(k.amount.toPlainString())
+          .append(SEP).append(k.signedAt);
+    }
+    return b.toString();
+  }
+
+  /**
+   * The groups of XP01–XP03 whose figures the project's changed contracts, method or cancellation touch: its buyer's
+   * year and category, and (if the project is or was single-source) each of its contract suppliers, before and after.
+   */
+  private void markContracts(String id, Before before) {
+    Project p = projects.get(id);
+    if (p == null) return;
+    dirty.add(BUYER_YEAR + p.fiscalYear + SEP + p.category + SEP + p.buyer);
+    boolean sole = SINGLE_SOURCE.equals(p.method) || (before != null && SINGLE_SOURCE.equals(before.method()));
+    if (!sole) return;
+    Set<String> suppliers = new TreeSet<>();
+    for (Contract k : contracts.getOrDefault(id, Map.of()).values()) suppliers.add(k.supplier);
+    if (before != null) suppliers.addAll(before.suppliers());
+    for (String s : suppliers) dirty.add(BUYER_SOLE + s + SEP + p.buyer);
   }
 
   // ------------------------------------------------------------------ reading the state the group touches
@@ -144,7 +248,8 @@ final class PatternGroup {
         if (d instanceof Fact.AwardPublished || d instanceof Fact.ProcurementFailed || d instanceof Fact.ProjectCancelled) {
           whole.add(item.projectId()); // everyone the project touches is marked; a cancellation takes its bids out
           contractProjects.add(item.projectId());
-        } else if (d instanceof Fact.ContractSigned || d instanceof Fact.ContractAmended) {
+        } else if (d instanceof Fact.ContractSigned || d instanceof Fact.ContractAmended || d instanceof Fact.MethodApproved) {
+          // a method moves the project's contracts between the sums of XP01 (and in or out of XP03's)
           contractProjects.add(item.projectId());
         }
       }
@@ -447,6 +552,7 @@ final class PatternGroup {
       batch("INSERT INTO xp_dirty (owner) VALUES (?)", dirty, (ps, owner) -> ps.setString(1, owner));
     }
     writeCounts();
+    writeSums();
   }
 
   private void splitBids(List<Bid> inserted, List<Bid> updated) {
@@ -469,7 +575,7 @@ final class PatternGroup {
 
   /**
    * PostgreSQL: each kind of write is one statement over all rows of the group, the rows passed as one text array per
-   * column and cast in SQL ({@code INSERT … SELECT … FROM UNNEST}, {@code UPDATE … FROM UNNEST}): at most eight
+   * column and cast in SQL ({@code INSERT … SELECT … FROM UNNEST}, {@code UPDATE … FROM UNNEST}): at most ten
    * executions a group instead of one per row (a JDBC batch saves the round trips, not the executions).
    */
   private void writeSets() throws Exception {
@@ -518,6 +624,67 @@ final class PatternGroup {
         "disqualified INTEGER"}, rows, " ORDER BY 1, 2, 3 ON CONFLICT (kind, owner, ym) DO UPDATE SET"
             + " submitted = xp_bid_count.submitted + EXCLUDED.submitted,"
             + " disqualified = xp_bid_count.disqualified + EXCLUDED.disqualified");
+    // the contract sums after the counters, each in key order: the same lock order in every instance
+    rows = new ArrayList<>();
+    for (var e : categorySums.entrySet()) {
+      SumKey k = e.getKey();
+      if (!e.getValue().isZero()) rows.add(new Object[] {k.buyer(), k.fiscalYear(), k.a(), k.b(), k.c(), e.getValue().amount,
+          e.getValue().contracts});
+    }
+    insert("xp_buyer_category", new String[] {"buyer VARCHAR", "fiscal_year INTEGER", "category VARCHAR",
+        "category_kind VARCHAR", "method VARCHAR", "amount NUMERIC", "contracts INTEGER"}, rows, " ORDER BY 1, 2, 3, 4, 5"
+            + " ON CONFLICT (buyer, fiscal_year, category, category_kind, method) DO UPDATE SET"
+            + " amount = xp_buyer_category.amount + EXCLUDED.amount, contracts = xp_buyer_category.contracts + EXCLUDED.contracts");
+    rows = new ArrayList<>();
+    for (var e : supplierSums.entrySet()) {
+      SumKey k = e.getKey();
+      if (!e.getValue().isZero()) rows.add(new Object[] {k.buyer(), k.fiscalYear(), k.a(), e.getValue().amount,
+          e.getValue().contracts});
+    }
+    insert("xp_buyer_supplier", new String[] {"buyer VARCHAR", "fiscal_year INTEGER", "supplier VARCHAR", "amount NUMERIC",
+        "contracts INTEGER"}, rows, " ORDER BY 1, 2, 3 ON CONFLICT (buyer, fiscal_year, supplier) DO UPDATE SET"
+            + " amount = xp_buyer_supplier.amount + EXCLUDED.amount, contracts = xp_buyer_supplier.contracts + EXCLUDED.contracts");
+  }
+
+  /** H2: the contract sums, one MERGE a row in key order (retried like the counters). */
+  private void writeSums() throws Exception {
+    mergeSums("MERGE INTO xp_buyer_category t USING (VALUES (CAST(? AS VARCHAR(256)), CAST(? AS INTEGER),"
+        + " CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(16)), CAST(? AS VARCHAR(32)), CAST(? AS NUMERIC(24, 2)),"
+        + " CAST(? AS INTEGER))) s (buyer, fiscal_year, category, category_kind, method, amount, contracts)"
+        + " ON t.buyer = s.buyer AND t.fiscal_year = s.fiscal_year AND t.category = s.category"
+        + " AND t.category_kind = s.category_kind AND t.method = s.method"
+        + " WHEN MATCHED THEN UPDATE SET amount = t.amount + s.amount, contracts = t.contracts + s.contracts"
+        + " WHEN NOT MATCHED THEN INSERT (buyer, fiscal_year, category, category_kind, method, amount, contracts)"
+        + " VALUES (s.buyer, s.fiscal_year, s.category, s.category_kind, s.method, s.amount, s.contracts)", categorySums, 3);
+    mergeSums("MERGE INTO xp_buyer_supplier t USING (VALUES (CAST(? AS VARCHAR(256)), CAST(? AS INTEGER),"
+        + " CAST(? AS VARCHAR(256)), CAST(? AS NUMERIC(24, 2)), CAST(? AS INTEGER))) s (buyer, fiscal_year, supplier,"
+        + " amount, contracts) ON t.buyer = s.buyer AND t.fiscal_year = s.fiscal_year AND t.supplier = s.supplier"
+        + " WHEN MATCHED THEN UPDATE SET amount = t.amount + s.amount, contracts = t.contracts + s.contracts"
+        + " WHEN NOT MATCHED THEN INSERT (buyer, fiscal_year, supplier, amount, contracts)"
+        + " VALUES (s.buyer, s.fiscal_year, s.supplier, s.amount, s.contracts)", supplierSums, 1);
+  }
+
+  private void mergeSums(String sql, Map<SumKey, Sum> sums, int keyColumns) throws Exception {
+    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+      for (var e : sums.entrySet()) {
+        if (e.getValue().isZero()) continue;
+        SumKey k = e.getKey();
+        ps.setString(1, k.buyer());
+        ps.setInt(2, k.fiscalYear());
+        String[] rest = {k.a(), k.b(), k.c()};
+        for (int i = 0; i < keyColumns; i++) ps.setString(3 + i, rest[i]);
+        ps.setBigDecimal(3 + keyColumns, e.getValue().amount);
+        ps.setInt(4 + keyColumns, e.getValue().contracts);
+        for (int attempt = 1; ; attempt++) {
+          try {
+            ps.executeUpdate();
+            break;
+          } catch (SQLException ex) {
+            if (attempt >= 5 || !"23505".equals(ex.getSQLState())) throw ex; // duplicate key: a concurrent insert won
+          }
+        }
+      }
+    }
   }
 
   /** {@code INSERT INTO table (columns) SELECT casts FROM UNNEST(arrays) AS k(columns) tail}; columns "name TYPE". */

@@ -400,7 +400,14 @@ class PatternGroupTest {
             + " ORDER BY project_id, contract_id")
             + "\n" + query(c, "SELECT project_id, supplier, amount, bids, disqualified, received_at" + (all ? ", buyer" : "")
             + " FROM xp_bid ORDER BY project_id, supplier")
-            + (all ? "\n" + counterPairs() + "\n" + query(c, "SELECT DISTINCT owner FROM xp_dirty ORDER BY owner") : "");
+            + (all ? "\n" + counterPairs() + "\n" + query(c, "SELECT DISTINCT owner FROM xp_dirty"
+                // the contract groups a run marks depend on where its groups end (a supplier a contract had only
+                // between two rows of one group is not marked); ContractGroupsTest checks what the checker makes of them
+                + " WHERE owner NOT LIKE 'buyeryear@%' AND owner NOT LIKE 'buyersole@%' ORDER BY owner")
+                + "\n" + query(c, "SELECT buyer, fiscal_year, category, category_kind, method, amount, contracts"
+                + " FROM xp_buyer_category WHERE contracts <> 0 OR amount <> 0 ORDER BY 1, 2, 3, 4, 5")
+                + "\n" + query(c, "SELECT buyer, fiscal_year, supplier, amount, contracts FROM xp_buyer_supplier"
+                + " WHERE contracts <> 0 OR amount <> 0 ORDER BY 1, 2, 3") : "");
       }
     }
 
