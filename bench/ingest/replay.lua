@@ -17,6 +17,12 @@
 -- answered a request may go, so data time never runs more than that ahead of any event still to be sent or answered.
 -- response() frees the project named in the answer.
 --
+-- How far out of business-time order: done() reports the largest lead of an event sent over the earliest unsent one
+-- of its thread (max_lead_s, business seconds), and, at the end of the run, the business time of the latest event sent
+-- by any thread minus the earliest unsent event of any thread (skew_end_s): the two threads keep separate
+-- timelines, and the service's data time is the later of them. An event is judged at max(data time, its own time),
+-- so these say how much later than its own time an event was judged at most.
+--
 -- wrk calls request() once on the first thread's state before any connection exists (script_verify_request in
 -- wrk.c: it parses the request to count pipelined ones) and never sends it. Taken from the history, that event
 -- stayed "in flight" for the whole run: the first thread's earliest unanswered event never moved, its look-ahead
@@ -66,6 +72,26 @@ local function read_state(file, me)
   return nil
 end
 
+-- occurredAt as seconds since 1970 (days from the civil date, the offset applied): only differences are used
+local function days_from_civil(y, m, d)
+  y = (m <= 2) and (y - 1) or y
+  local era = math.floor(y / 400)
+  local yoe = y - era * 400
+  local doy = math.floor((153 * (m + ((m > 2) and -3 or 9)) + 2) / 5) + d - 1
+  local doe = yoe * 365 + math.floor(yoe / 4) - math.floor(yoe / 100) + doy
+  return era * 146097 + doe - 719468
+end
+
+function business_seconds(line)
+  local y, mo, d, h, mi, se, rest = string.match(line, '"occurredAt":"(%d+)-(%d+)-(%d+)T(%d+):(%d+):(%d+)([^"]*)"')
+  if not y then return 0 end
+  local t = days_from_civil(tonumber(y), tonumber(mo), tonumber(d)) * 86400 + tonumber(h) * 3600 + tonumber(mi) * 60
+    + tonumber(se)
+  local sign, oh, om = string.match(rest, "([+-])(%d+):(%d+)$")
+  if sign then t = t - (sign == "+" and 1 or -1) * (tonumber(oh) * 3600 + tonumber(om) * 60) end
+  return t
+end
+
 function init(args)
   local file = args[1] or error("usage: -- <file.ndjson> <threads> <state-file>")
   local nthreads = tonumber(args[2]) or 1
@@ -74,12 +100,14 @@ function init(args)
   me = (tid or 1) - 1
   headers = { ["Content-Type"] = "application/json" }
   ok, errors, exhausted, started, finished, stalled, resent_dup, waited = 0, 0, 0, 0, 0, 0, 0, 0
+  max_lead, latest_sent = 0, nil
   -- the first thread's first request() is wrk's verification call, never sent (see the header)
   verify_call = (me == 0)
   kinds = {}
 
-  -- events[k] = line, of[k] = project index; project p: { busy = k or nil, left = events not yet answered }
-  events, of, projects, index_of = {}, {}, {}, {}
+  -- events[k] = line, of[k] = project index, at[k] = business time (s); project p: { busy = k or nil, left = events
+  -- not yet answered }
+  events, of, at, projects, index_of = {}, {}, {}, {}, {}
   local ordinal, owner = 0, {}
   for line in io.lines(file) do
     if line ~= "" then
@@ -96,6 +124,7 @@ function init(args)
         local i = index_of[id]
         table.insert(events, line)
         of[#events] = i
+        at[#events] = business_seconds(line)
         projects[i].left = projects[i].left + 1
       end
     end
@@ -128,9 +157,13 @@ local function pick()
     pos = pos + 1
   end
   local last = math.min(#events, pos + LOOKAHEAD)
+  local first_unsent
   for k = pos, last do
-    -- a busy project's later events wait behind it: they are skipped, the events behind them go first
-    if ((not sent[k]) or resend[k]) and not projects[of[k]].busy then return k end
+    if (not sent[k]) or resend[k] then
+      first_unsent = first_unsent or k
+      -- a busy project's later events wait behind it: they are skipped, the events behind them go first
+      if not projects[of[k]].busy then return k, first_unsent end
+    end
   end
   return nil
 end
@@ -146,9 +179,11 @@ function request()
     verify_call = false
     return wrk.format("GET", "/health/live")
   end
-  local k = pick()
+  local k, first_unsent = pick()
   if k then
     local p = projects[of[k]]
+    if at[k] - at[first_unsent] > max_lead then max_lead = at[k] - at[first_unsent] end
+    if not latest_sent or at[k] > latest_sent then latest_sent = at[k] end
     p.busy = k
     sent[k] = true
     inflight[k] = true
@@ -196,6 +231,7 @@ end
 function done(summary, latency, requests)
   local good, bad, all = 0, 0, {}
   local nstarted, nfinished, nexhausted, nstalled, ndup, nwaited = 0, 0, 0, 0, 0, 0
+  local lead, latest, earliest_unsent = 0, nil, nil
   local state = {}
   for _, t in ipairs(threads) do
     good = good + (t:get("ok") or 0)
@@ -206,6 +242,13 @@ function done(summary, latency, requests)
     nstalled = nstalled + (t:get("stalled") or 0)
     ndup = ndup + (t:get("resent_dup") or 0)
     nwaited = nwaited + (t:get("waited") or 0)
+    lead = math.max(lead, t:get("max_lead") or 0)
+    local ls = t:get("latest_sent")
+    if ls and (not latest or ls > latest) then latest = ls end
+    -- this thread's earliest unsent event (its pos is the earliest not answered; the state lists what went beyond)
+    local tpos, tat, tsent, tres = t:get("pos") or 1, t:get("at") or {}, t:get("sent") or {}, t:get("resend") or {}
+    while tat[tpos] and tsent[tpos] and not tres[tpos] do tpos = tpos + 1 end
+    if tat[tpos] and (not earliest_unsent or tat[tpos] < earliest_unsent) then earliest_unsent = tat[tpos] end
     for k, v in pairs(t:get("kinds") or {}) do all[k] = (all[k] or 0) + v end
     -- where this thread stopped: pos, the events sent beyond it, the events still in flight
     local done_list, again = {}, {}
@@ -228,6 +271,7 @@ function done(summary, latency, requests)
     end
   end
   result_line(summary, latency, good, bad, all, string.format(
-    " projects_started=%d projects_finished=%d exhausted=%d stalled=%d waited=%d resent_duplicates=%d", nstarted,
-    nfinished, nexhausted, nstalled, nwaited, ndup))
+    " projects_started=%d projects_finished=%d exhausted=%d stalled=%d waited=%d resent_duplicates=%d max_lead_s=%d"
+    .. " skew_end_s=%d", nstarted, nfinished, nexhausted, nstalled, nwaited, ndup, lead,
+    (latest and earliest_unsent) and math.max(0, latest - earliest_unsent) or 0))
 end

@@ -38,12 +38,14 @@ import java.util.regex.Pattern;
  *     --url http://127.0.0.1:PORT --ndjson history.ndjson --clients 50 --rate 1000 --alert-every 50 \
  *     --warmup 10 --duration 30 [--active 500] [--seed 1] [--senders 4] [--max-in-flight 256] [--grace 30]
  *     [--tolerance 0.03] [--feed-query severity=critical] [--slack-us 0] [--clock data|wall] [--lookahead 1024]
+ *     [--lookahead-seconds 3600] [--stall-wait-ms 1000]
  * </pre>
  *
  * <p><b>Clock</b> ({@code --clock}, default {@code data}): the service runs {@code serve --clock data}, its "now" the
  * latest business time it accepted. The history is then sent in business-time order ({@link
  * PacedSimLoad#timeOrdered}: the earliest unsent event whose project has nothing in flight, within {@code lookahead}
- * events), so each event is judged as of its place in the history and the wall-clock churn (a deadline alert per
+ * events and {@code lookahead-seconds} of business time; a tick that finds none waits up to {@code stall-wait-ms} for
+ * an answer to free a project, and is skipped only then), so each event is judged as of its place in the history and the wall-clock churn (a deadline alert per
  * event, raised and retracted) does not occur. The probes are dated inside the replayed time ({@link ProbeDates}):
  * each probe's project is set up (one NDJSON request of 3 lines, dated before the data time) in the tick after the
  * previous probe, its {@code Delivered} dated at the data time (the latest occurredAt sent), and once that is
@@ -330,10 +332,16 @@ public final class AlertLatencyBench {
     io.procwatch.calendar.WorkCalendar calendar = io.procwatch.calendar.WorkCalendar.fromClasspath();
 
     List<PacedSimLoad.Project> historyProjects = PacedSimLoad.read(history);
-    PacedSimLoad load = dataClock ? PacedSimLoad.timeOrdered(historyProjects, lookahead)
+    // an event never goes more than this (business time) ahead of the earliest unsent one: how much later than its
+    // own time an event may be judged (0: no bound but the count)
+    long leadBoundS = o.integer("lookahead-seconds", 3600);
+    PacedSimLoad load = dataClock ? leadBoundS > 0
+        ? PacedSimLoad.timeOrdered(historyProjects, lookahead, Duration.ofSeconds(leadBoundS))
+        : PacedSimLoad.timeOrdered(historyProjects, lookahead)
         : new PacedSimLoad(historyProjects, active, o.integer("seed", 1));
     System.err.printf("history: %s, %,d projects, %,d events; %s%n", history, load.projects(), load.events(), dataClock
-        ? "data clock: business-time order, look-ahead " + lookahead + " events, one in flight per project"
+        ? "data clock: business-time order, look-ahead " + lookahead + " events" + (leadBoundS > 0 ? " and at most "
+            + leadBoundS + " s of business time" : "") + " past the earliest unsent, one in flight per project"
         : "wall clock: " + active + " projects open at once, random pick");
 
     // ---------------------------------------------------------------- setup (NDJSON): the probes' projects

@@ -93,6 +93,8 @@ final class PacedSimLoad {
   private final Entry[] order;
   private final boolean[] taken;
   private final int lookahead;
+  /** Business-time bound of the look-ahead (µs past the earliest unsent event), Long.MAX_VALUE for none. */
+  private final long leadBoundMicros;
   private int head;
   private long stalls;
   private long skipped;
@@ -118,14 +120,17 @@ final class PacedSimLoad {
     this.order = null;
     this.taken = null;
     this.lookahead = 0;
+    this.leadBoundMicros = Long.MAX_VALUE;
     for (int i = 0; i < active && opened < projects.size(); i++) ready.add(projects.get(opened++));
   }
 
-  private PacedSimLoad(List<Project> projects, int lookahead) {
+  private PacedSimLoad(List<Project> projects, long leadBoundMicros, int lookahead) {
     if (lookahead < 1) throw new IllegalArgumentException("lookahead must be at least 1");
+    if (leadBoundMicros < 0) throw new IllegalArgumentException("lead bound must not be negative");
     this.projects = projects;
     this.random = null;
     this.lookahead = lookahead;
+    this.leadBoundMicros = leadBoundMicros;
     List<Entry> all = new ArrayList<>();
     for (Project p : projects) {
       // keyed by the latest business time of the project so far: a project's events then keep their order in the
@@ -149,7 +154,16 @@ final class PacedSimLoad {
 
   /** The history in business-time order (see the class comment), for a service on the data clock. */
   static PacedSimLoad timeOrdered(List<Project> projects, int lookahead) {
-    return new PacedSimLoad(projects, lookahead);
+    return new PacedSimLoad(projects, Long.MAX_VALUE, lookahead);
+  }
+
+  /**
+   * As {@link #timeOrdered(List, int)}, and never an event dated more than {@code leadBound} (business time) after the
+   * earliest unsent one: the bound on how much later than its own time an event can be judged, whatever the
+   * history's density (a count alone spans days early in a sparse year).
+   */
+  static PacedSimLoad timeOrdered(List<Project> projects, int lookahead, java.time.Duration leadBound) {
+    return new PacedSimLoad(projects, leadBound.toNanos() / 1000, lookahead);
   }
 
   boolean isTimeOrdered() {
@@ -204,9 +218,12 @@ final class PacedSimLoad {
   private Next takeInTimeOrder(boolean countStall) {
     while (head < order.length && taken[head]) head++;
     int to = (int) Math.min(order.length, (long) head + lookahead);
+    long bound = head < order.length && leadBoundMicros != Long.MAX_VALUE ? order[head].micros() + leadBoundMicros
+        : Long.MAX_VALUE;
     for (int k = head; k < to; k++) {
       if (taken[k]) continue;
       Entry e = order[k];
+      if (e.micros() > bound) break; // sorted by business time: everything further is beyond the bound too
       Project p = e.project();
       if (p.inFlight || p.next != e.index()) continue;
       taken[k] = true;

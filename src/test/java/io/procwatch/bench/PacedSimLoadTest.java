@@ -303,6 +303,24 @@ class PacedSimLoadTest {
   }
 
   @Test
+  void aBusinessTimeBoundKeepsEventsTooFarAheadOfTheEarliestUnsentOneBack() {
+    List<String> lines = List.of(
+        at("A", "A-1", "ProjectRegistered", "2025-03-01T09:00:00+08:00"),
+        at("A", "A-2", "RequirementApproved", "2025-03-01T10:00:00+08:00"),
+        at("B", "B-1", "ProjectRegistered", "2025-03-01T10:30:00+08:00"),
+        at("C", "C-1", "ProjectRegistered", "2025-03-01T12:00:00+08:00"));
+    PacedSimLoad load = PacedSimLoad.timeOrdered(PacedSimLoad.group(lines), 16, java.time.Duration.ofHours(1));
+    PacedSimLoad.Next a1 = load.take();
+    assertThat(load.take().eventId()).as("30 min after A-2, the earliest unsent").isEqualTo("B-1");
+    assertThat(load.take()).as("C-1 is 2 h after A-2: beyond the bound, although within the count").isNull();
+    assertThat(load.stalls()).isEqualTo(1);
+    load.answered(a1);
+    assertThat(load.take().eventId()).isEqualTo("A-2");
+    assertThat(load.take().eventId()).as("the earliest unsent is now C-1 itself").isEqualTo("C-1");
+    assertThat(load.maxLeadMicros()).isEqualTo(TimeUnit.MINUTES.toMicros(30));
+  }
+
+  @Test
   void timeOrderKeepsAProjectsOrderEvenWhenItsBusinessTimesDoNot() {
     // A-2 is dated before A-1 (a backfill in the history): it is still sent after A-1's answer, never before
     List<String> lines = List.of(
