@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  *     --url http://127.0.0.1:PORT --ndjson history.ndjson --clients 50 --rate 1000 --alert-every 50 \
  *     --warmup 10 --duration 30 [--active 500] [--seed 1] [--senders 4] [--max-in-flight 256] [--grace 30]
  *     [--tolerance 0.03] [--feed-query severity=critical] [--slack-us 0] [--clock data|wall] [--lookahead 1024]
- *     [--lookahead-seconds 3600] [--stall-wait-ms 1000]
+ *     [--lookahead-seconds 14400] [--stall-wait-ms 1000]
  * </pre>
  *
  * <p><b>Clock</b> ({@code --clock}, default {@code data}): the service runs {@code serve --clock data}, its "now" the
@@ -334,7 +334,7 @@ public final class AlertLatencyBench {
     List<PacedSimLoad.Project> historyProjects = PacedSimLoad.read(history);
     // an event never goes more than this (business time) ahead of the earliest unsent one: how much later than its
     // own time an event may be judged (0: no bound but the count)
-    long leadBoundS = o.integer("lookahead-seconds", 3600);
+    long leadBoundS = o.integer("lookahead-seconds", 14400);
     PacedSimLoad load = dataClock ? leadBoundS > 0
         ? PacedSimLoad.timeOrdered(historyProjects, lookahead, Duration.ofSeconds(leadBoundS))
         : PacedSimLoad.timeOrdered(historyProjects, lookahead)
