@@ -12,9 +12,10 @@
 -- event waits; the events behind it go first). Before each request delay() looks whether some event can go: if none
 -- can (every one in reach belongs to a busy project) the connection waits WAIT_MS locally (counted as "waited"), as
 -- the answers in flight free their projects meanwhile; only if there is still none after the wait does request()
--- send a GET /health/live (no database work; "stalled", not an error). LOOKAHEAD (default 512 events, about 8
--- business hours of one thread's share of the default history) bounds how far ahead of the earliest event not yet
--- answered a request may go, so data time never runs more than that ahead of any event still to be sent or answered.
+-- send a GET /health/live (no database work; "stalled", not an error). LOOKAHEAD (default 512 events, about four
+-- business hours of the default history on one thread; leads of 17-95 minutes measured) bounds how far ahead of
+-- the earliest event not yet answered a request may go, so data time never runs more than that ahead of any event
+-- still to be sent or answered.
 -- response() frees the project named in the answer.
 --
 -- How far out of business-time order: done() reports the largest lead of an event sent over the earliest unsent one

@@ -43,7 +43,7 @@ import java.util.regex.Pattern;
  * {@link #skipped()} (it lowers the rate sent, and can make the run INVALID: reported, not hidden).
  *
  * <p>How far out of business-time order: an event is sent at most {@code lookahead} events past the earliest unsent
- * one; {@link #maxLeadMicros()} is the largest business-time lead that actually occurred (the sent event's time minus
+ * one, and (with a lead bound) dated at most that much business time after it; {@link #maxLeadMicros()} is the largest business-time lead that actually occurred (the sent event's time minus
  * the earliest unsent event's), so a run can say how much later than its own time an event was judged at most.
  *
  * <p>Thread-safety: {@link #take()} (the pacing thread) and {@link #answered} (HTTP completion threads) synchronize
