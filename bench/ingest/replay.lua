@@ -13,8 +13,8 @@
 -- can (every one in reach belongs to a busy project) the connection waits WAIT_MS locally (counted as "waited"), as
 -- the answers in flight free their projects meanwhile; only if there is still none after the wait does request()
 -- send a GET /health/live (no database work; "stalled", not an error). LOOKAHEAD (default 512 events, about four
--- business hours of the default history on one thread; largest leads measured 17 minutes to 17 hours, the longest
--- across a night: next morning's events sent before a late afternoon one) bounds how far ahead of
+-- business hours of the default history on one thread; largest leads measured 17 minutes to 65 hours, the longest
+-- across a weekend: Monday morning's events sent before a late Friday one) bounds how far ahead of
 -- the earliest event not yet answered a request may go, so data time never runs more than that ahead of any event
 -- still to be sent or answered.
 -- response() frees the project named in the answer.
