@@ -8,14 +8,29 @@
 -- init() reads the file (IngestBench split --order time: the part's events in business-time order across projects)
 -- and keeps the events of every <threads>-th project (by first appearance), in file order, so the threads' shares
 -- are disjoint and each is in time order. request() sends the earliest unsent event whose project has nothing in
--- flight, looking at most LOOKAHEAD events ahead of the earliest unsent one (a busy project's next event waits;
--- the events behind it go first); when all of them belong to busy projects it sends a GET /health/live instead (no database work)
--- ("stalled", not an error) and the connection waits 50 ms before its next request (delay()), so that a stall does
--- not turn into a spin of health checks. Stalls are inherent to time order with one request per project: early in
--- the year (or in a small history) fewer projects have events close together than there are connections.
--- LOOKAHEAD (default 512 events, about 5 business hours of the default history) bounds how far ahead of the earliest
--- unsent event a request may go, so data time never runs more than that ahead of any event still to be sent.
+-- flight, looking at most LOOKAHEAD events ahead of the earliest event not yet answered (a busy project's next
+-- event waits; the events behind it go first). Before each request delay() looks whether some event can go: if none
+-- can (every one in reach belongs to a busy project) the connection waits WAIT_MS locally (counted as "waited"), as
+-- the answers in flight free their projects meanwhile; only if there is still none after the wait does request()
+-- send a GET /health/live (no database work; "stalled", not an error). LOOKAHEAD (default 512 events, about four
+-- business hours of the default history on one thread; largest leads measured 17 minutes to 65 hours, the longest
+-- across a weekend: Monday morning's events sent before a late Friday one) bounds how far ahead of
+-- the earliest event not yet answered a request may go, so data time never runs more than that ahead of any event
+-- still to be sent or answered.
 -- response() frees the project named in the answer.
+--
+-- How far out of business-time order: done() reports the largest lead of an event sent over the earliest unsent one
+-- of its thread (max_lead_s, business seconds), and, at the end of the run, the business time of the latest event sent
+-- by any thread minus the earliest unsent event of any thread (skew_end_s): the two threads keep separate
+-- timelines, and the service's data time is the later of them. An event is judged at max(data time, its own time),
+-- so these say how much later than its own time an event was judged at most.
+--
+-- wrk calls request() once on the first thread's state before any connection exists (script_verify_request in
+-- wrk.c: it parses the request to count pipelined ones) and never sends it. Taken from the history, that event
+-- stayed "in flight" for the whole run: the first thread's earliest unanswered event never moved, its look-ahead
+-- filled with answered events after 512 sends, and its connections sent nothing but health checks (43,000-50,000
+-- "stalls" a 20 s window, all on that thread; the other thread carried the whole load). So the first thread's first
+-- request() returns a health check and takes nothing.
 --
 -- The warm-up and the measured window are two wrk runs over the same file: the first one's done() writes where
 -- each thread stopped to <state-file>, the second one's init() continues from there, so the window continues the
@@ -27,7 +42,9 @@
 -- request after the share is used up is an error "exhausted". done() prints one "RESULT mode=single ..." line.
 
 local LOOKAHEAD = 512
-local pause_next = false
+-- ms a connection waits when nothing in the look-ahead can go; an answer frees a project about every ms at the
+-- rates measured, so a short wait almost always finds one, and a stall costs no request to the service
+local WAIT_MS = 5
 -- the RESULT line, shared with the other scripts (loaded from beside this file)
 dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "result.lua")
 
@@ -57,6 +74,26 @@ local function read_state(file, me)
   return nil
 end
 
+-- occurredAt as seconds since 1970 (days from the civil date, the offset applied): only differences are used
+local function days_from_civil(y, m, d)
+  y = (m <= 2) and (y - 1) or y
+  local era = math.floor(y / 400)
+  local yoe = y - era * 400
+  local doy = math.floor((153 * (m + ((m > 2) and -3 or 9)) + 2) / 5) + d - 1
+  local doe = yoe * 365 + math.floor(yoe / 4) - math.floor(yoe / 100) + doy
+  return era * 146097 + doe - 719468
+end
+
+function business_seconds(line)
+  local y, mo, d, h, mi, se, rest = string.match(line, '"occurredAt":"(%d+)-(%d+)-(%d+)T(%d+):(%d+):(%d+)([^"]*)"')
+  if not y then return 0 end
+  local t = days_from_civil(tonumber(y), tonumber(mo), tonumber(d)) * 86400 + tonumber(h) * 3600 + tonumber(mi) * 60
+    + tonumber(se)
+  local sign, oh, om = string.match(rest, "([+-])(%d+):(%d+)$")
+  if sign then t = t - (sign == "+" and 1 or -1) * (tonumber(oh) * 3600 + tonumber(om) * 60) end
+  return t
+end
+
 function init(args)
   local file = args[1] or error("usage: -- <file.ndjson> <threads> <state-file>")
   local nthreads = tonumber(args[2]) or 1
@@ -64,11 +101,15 @@ function init(args)
   LOOKAHEAD = tonumber(args[4]) or LOOKAHEAD
   me = (tid or 1) - 1
   headers = { ["Content-Type"] = "application/json" }
-  ok, errors, exhausted, started, finished, stalled, resent_dup = 0, 0, 0, 0, 0, 0, 0
+  ok, errors, exhausted, started, finished, stalled, resent_dup, waited = 0, 0, 0, 0, 0, 0, 0, 0
+  max_lead, latest_sent = 0, nil
+  -- the first thread's first request() is wrk's verification call, never sent (see the header)
+  verify_call = (me == 0)
   kinds = {}
 
-  -- events[k] = line, of[k] = project index; project p: { busy = k or nil, left = events not yet answered }
-  events, of, projects, index_of = {}, {}, {}, {}
+  -- events[k] = line, of[k] = project index, at[k] = business time (s); project p: { busy = k or nil, left = events
+  -- not yet answered }
+  events, of, at, projects, index_of = {}, {}, {}, {}, {}
   local ordinal, owner = 0, {}
   for line in io.lines(file) do
     if line ~= "" then
@@ -85,6 +126,7 @@ function init(args)
         local i = index_of[id]
         table.insert(events, line)
         of[#events] = i
+        at[#events] = business_seconds(line)
         projects[i].left = projects[i].left + 1
       end
     end
@@ -110,45 +152,57 @@ function init(args)
   end
 end
 
-function request()
+-- The earliest unsent event within the look-ahead whose project has nothing in flight, or nil.
+local function pick()
   while pos <= #events and sent[pos] and not inflight[pos] and not resend[pos] do
     sent[pos] = nil
     pos = pos + 1
+  end
+  local last = math.min(#events, pos + LOOKAHEAD)
+  local first_unsent
+  for k = pos, last do
+    if (not sent[k]) or resend[k] then
+      first_unsent = first_unsent or k
+      -- a busy project's later events wait behind it: they are skipped, the events behind them go first
+      if not projects[of[k]].busy then return k, first_unsent end
+    end
+  end
+  return nil
+end
+
+function delay()
+  if verify_call or pos > #events or pick() then return 0 end
+  waited = waited + 1
+  return WAIT_MS
+end
+
+function request()
+  if verify_call then
+    verify_call = false
+    return wrk.format("GET", "/health/live")
+  end
+  local k, first_unsent = pick()
+  if k then
+    local p = projects[of[k]]
+    if at[k] - at[first_unsent] > max_lead then max_lead = at[k] - at[first_unsent] end
+    if not latest_sent or at[k] > latest_sent then latest_sent = at[k] end
+    p.busy = k
+    sent[k] = true
+    inflight[k] = true
+    if not p.begun then
+      p.begun = true
+      started = started + 1
+    end
+    return wrk.format("POST", "/api/v1/events", headers, events[k])
   end
   if pos > #events then
     exhausted = exhausted + 1
     errors = errors + 1
     kinds["exhausted"] = (kinds["exhausted"] or 0) + 1
-    return wrk.format("GET", "/health/live")
+  else
+    stalled = stalled + 1
   end
-  local last = math.min(#events, pos + LOOKAHEAD)
-  for k = pos, last do
-    if (not sent[k]) or resend[k] then
-      local p = projects[of[k]]
-      if not p.busy then
-        p.busy = k
-        sent[k] = true
-        inflight[k] = true
-        if not p.begun then
-          p.begun = true
-          started = started + 1
-        end
-        return wrk.format("POST", "/api/v1/events", headers, events[k])
-      end
-      -- a busy project's later events wait behind it: mark the project so that none of them is taken
-    end
-  end
-  stalled = stalled + 1
-  pause_next = true
   return wrk.format("GET", "/health/live")
-end
-
-function delay()
-  if pause_next then
-    pause_next = false
-    return 50
-  end
-  return 0
 end
 
 function response(status, hdrs, body)
@@ -178,7 +232,8 @@ end
 
 function done(summary, latency, requests)
   local good, bad, all = 0, 0, {}
-  local nstarted, nfinished, nexhausted, nstalled, ndup = 0, 0, 0, 0, 0
+  local nstarted, nfinished, nexhausted, nstalled, ndup, nwaited = 0, 0, 0, 0, 0, 0
+  local lead, latest, earliest_unsent = 0, nil, nil
   local state = {}
   for _, t in ipairs(threads) do
     good = good + (t:get("ok") or 0)
@@ -188,6 +243,14 @@ function done(summary, latency, requests)
     nexhausted = nexhausted + (t:get("exhausted") or 0)
     nstalled = nstalled + (t:get("stalled") or 0)
     ndup = ndup + (t:get("resent_dup") or 0)
+    nwaited = nwaited + (t:get("waited") or 0)
+    lead = math.max(lead, t:get("max_lead") or 0)
+    local ls = t:get("latest_sent")
+    if ls and (not latest or ls > latest) then latest = ls end
+    -- this thread's earliest unsent event (its pos is the earliest not answered; the state lists what went beyond)
+    local tpos, tat, tsent, tres = t:get("pos") or 1, t:get("at") or {}, t:get("sent") or {}, t:get("resend") or {}
+    while tat[tpos] and tsent[tpos] and not tres[tpos] do tpos = tpos + 1 end
+    if tat[tpos] and (not earliest_unsent or tat[tpos] < earliest_unsent) then earliest_unsent = tat[tpos] end
     for k, v in pairs(t:get("kinds") or {}) do all[k] = (all[k] or 0) + v end
     -- where this thread stopped: pos, the events sent beyond it, the events still in flight
     local done_list, again = {}, {}
@@ -210,6 +273,7 @@ function done(summary, latency, requests)
     end
   end
   result_line(summary, latency, good, bad, all, string.format(
-    " projects_started=%d projects_finished=%d exhausted=%d stalled=%d resent_duplicates=%d", nstarted, nfinished,
-    nexhausted, nstalled, ndup))
+    " projects_started=%d projects_finished=%d exhausted=%d stalled=%d waited=%d resent_duplicates=%d max_lead_s=%d"
+    .. " skew_end_s=%d", nstarted, nfinished, nexhausted, nstalled, nwaited, ndup, lead,
+    (latest and earliest_unsent) and math.max(0, latest - earliest_unsent) or 0))
 end

@@ -38,12 +38,14 @@ import java.util.regex.Pattern;
  *     --url http://127.0.0.1:PORT --ndjson history.ndjson --clients 50 --rate 1000 --alert-every 50 \
  *     --warmup 10 --duration 30 [--active 500] [--seed 1] [--senders 4] [--max-in-flight 256] [--grace 30]
  *     [--tolerance 0.03] [--feed-query severity=critical] [--slack-us 0] [--clock data|wall] [--lookahead 1024]
+ *     [--lookahead-seconds 14400] [--stall-wait-ms 1000]
  * </pre>
  *
  * <p><b>Clock</b> ({@code --clock}, default {@code data}): the service runs {@code serve --clock data}, its "now" the
  * latest business time it accepted. The history is then sent in business-time order ({@link
  * PacedSimLoad#timeOrdered}: the earliest unsent event whose project has nothing in flight, within {@code lookahead}
- * events), so each event is judged as of its place in the history and the wall-clock churn (a deadline alert per
+ * events and {@code lookahead-seconds} of business time; a tick that finds none waits up to {@code stall-wait-ms} for
+ * an answer to free a project, and is skipped only then), so each event is judged as of its place in the history and the wall-clock churn (a deadline alert per
  * event, raised and retracted) does not occur. The probes are dated inside the replayed time ({@link ProbeDates}):
  * each probe's project is set up (one NDJSON request of 3 lines, dated before the data time) in the tick after the
  * previous probe, its {@code Delivered} dated at the data time (the latest occurredAt sent), and once that is
@@ -324,13 +326,22 @@ public final class AlertLatencyBench {
     if (!clock.equals("data") && !clock.equals("wall")) throw new IllegalArgumentException("--clock must be data or wall: " + clock);
     boolean dataClock = clock.equals("data");
     int lookahead = o.integer("lookahead", 1024);
+    // a stalled tick (every event in the look-ahead on a busy project) waits this long for an answer to free one
+    // and is sent late (the pacing catches up); only past it is the tick skipped
+    long stallWaitNanos = o.integer("stall-wait-ms", 1000) * 1_000_000L;
     io.procwatch.calendar.WorkCalendar calendar = io.procwatch.calendar.WorkCalendar.fromClasspath();
 
     List<PacedSimLoad.Project> historyProjects = PacedSimLoad.read(history);
-    PacedSimLoad load = dataClock ? PacedSimLoad.timeOrdered(historyProjects, lookahead)
+    // an event never goes more than this (business time) ahead of the earliest unsent one: how much later than its
+    // own time an event may be judged (0: no bound but the count)
+    long leadBoundS = o.integer("lookahead-seconds", 14400);
+    PacedSimLoad load = dataClock ? leadBoundS > 0
+        ? PacedSimLoad.timeOrdered(historyProjects, lookahead, Duration.ofSeconds(leadBoundS))
+        : PacedSimLoad.timeOrdered(historyProjects, lookahead)
         : new PacedSimLoad(historyProjects, active, o.integer("seed", 1));
     System.err.printf("history: %s, %,d projects, %,d events; %s%n", history, load.projects(), load.events(), dataClock
-        ? "data clock: business-time order, look-ahead " + lookahead + " events, one in flight per project"
+        ? "data clock: business-time order, look-ahead " + lookahead + " events" + (leadBoundS > 0 ? " and at most "
+            + leadBoundS + " s of business time" : "") + " past the earliest unsent, one in flight per project"
         : "wall clock: " + active + " projects open at once, random pick");
 
     // ---------------------------------------------------------------- setup (NDJSON): the probes' projects
@@ -389,6 +400,11 @@ public final class AlertLatencyBench {
     // ---------------------------------------------------------------- load
     List<HttpClient> http = new ArrayList<>();
     for (int i = 0; i < senders; i++) http.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
+    // The probes' own client, with nothing else in flight on it (one probe every alert-every ticks, answered in
+    // milliseconds): on the load's clients, hundreds of answers in flight made a probe's 202 wait its turn on the
+    // client's selector and completion threads, so the driver recorded it after the feed clients had the alert
+    // (2,906 of 3,750 samples negative at 1,000/s). Its connection is kept open between probes.
+    HttpClient probeHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     Semaphore inFlight = new Semaphore(maxInFlight);
     Attribution attribution = new Attribution(slackMicros);
     String deliveredAt = ago(1);
@@ -406,6 +422,8 @@ public final class AlertLatencyBench {
     long exhausted = 0;
     long stalled = 0;
     long stalledInWindow = 0;
+    long skipped = 0;
+    long skippedInWindow = 0;
     int alertNext = 0;
     int alertSetUp = 0; // data clock: probe projects whose set-up was sent
     int promSetUp = 0;
@@ -478,12 +496,17 @@ public final class AlertLatencyBench {
         body = followUps.poll();
         followUpRequests.increment();
       } else {
-        sim = load.take();
+        long stalls0 = load.stalls();
+        sim = load.takeWaiting(stallWaitNanos);
+        if (load.stalls() > stalls0) { // business-time order: every event within the look-ahead was on a busy project
+          stalled++;
+          if (now >= warmEnd) stalledInWindow++;
+        }
         if (sim == null) {
           if (load.exhausted()) exhausted++; // the history is used up: the run is INVALID (see below)
-          else { // business-time order: every event within the look-ahead is on a busy project; skip the tick
-            stalled++;
-            if (now >= warmEnd) stalledInWindow++;
+          else { // nothing freed within the wait: the tick is skipped
+            skipped++;
+            if (now >= warmEnd) skippedInWindow++;
           }
           inFlight.release();
           continue;
@@ -504,8 +527,11 @@ public final class AlertLatencyBench {
           .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
           .build();
       final String fBody = body;
-      http.get((int) (i % senders)).sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
-        long t = System.nanoTime();
+      // the 202 instant: when its status line and headers are in, not when the completion stage runs
+      final long[] headersAt = new long[1];
+      HttpClient client = alertProject != null ? probeHttp : http.get((int) (i % senders));
+      client.sendAsync(req, stamped(headersAt)).whenComplete((r, e) -> {
+        long t = headersAt[0] != 0 ? headersAt[0] : System.nanoTime();
         long wall = Attribution.nowMicros();
         inFlight.release();
         String err = null;
@@ -592,27 +618,31 @@ public final class AlertLatencyBench {
             + " (%d missing after %d s grace, %d negative); latency p50 %.1f ms, p99 %.1f ms, max %.1f ms, min %.1f ms;"
             + " pacing lag max %.1f ms (in the window %.1f ms), throttled at %d in flight %d times (%d in the window); drain %.1f s; history: %d of %d projects opened (%d extra), %d finished,"
             + " exhausted %d; clients closed early %d; errors %d [%s]%s; driver CPU %.0f%%; verdict %s%s%n"
-            + "  clock %s: stalled ticks %d (%d in the window; every event in the look-ahead on a busy project), probe set-up"
+            + "  clock %s: stalled ticks %d (%d in the window; every event in the look-ahead on a busy project: waited up to"
+            + " %d ms for an answer, %.1f s in all), skipped %d (%d in the window; nothing freed within the wait); largest"
+            + " business-time lead of a sent event over the earliest unsent one %s; probe set-up"
             + " requests %d, cancellations %d, alerts on probe projects other than SQ01 %d, data time reached %s%n",
         clients, rate, every, achieved, 100 * achieved / rate, simOkInWindow.sum(), acceptedAt.size(), clients,
         probes.samples(), probes.missing, grace, probes.negative, probes.ms(0.5), probes.ms(0.99), probes.maxMs(),
         probes.minMs(), lagMaxNs.get() / 1e6, lagMaxInWindowNs / 1e6, maxInFlight, throttled.sum(), throttledInWindow, (drained - loadEnd) / 1e9, load.opened(), load.projects(),
         load.extraOpened(), load.finished(), exhausted, closedClients, errors, kinds(errorKinds),
         errorSamples.isEmpty() ? "" : " e.g. " + String.join(" | ", errorSamples), driverCpu, verdict,
-        reasons.isEmpty() ? "" : " (" + reasons + ")", clock, stalled, stalledInWindow, setupRequests.sum(),
+        reasons.isEmpty() ? "" : " (" + reasons + ")", clock, stalled, stalledInWindow, stallWaitNanos / 1_000_000,
+        load.waitedNanos() / 1e9, skipped, skippedInWindow, Duration.ofNanos(load.maxLeadMicros() * 1000), setupRequests.sum(),
         followUpRequests.sum(), probeAlertsOther, dataClock ? probeTime(load).toString() : "-");
     System.out.printf(Locale.ROOT, "RESULT mode=alert-latency clients=%d rate_target=%d alert_every=%d events_per_s=%.0f"
             + " achieved_pct=%.1f sent_per_s=%.0f sim_events_per_s=%.0f sent_in_window=%d alerts=%d samples=%d missing=%d negative=%d"
             + " p50_ms=%.1f p99_ms=%.1f max_ms=%.1f min_ms=%.1f pacing_lag_max_ms=%.1f pacing_lag_window_max_ms=%.1f"
             + " throttled=%d throttled_in_window=%d closed_early=%d"
             + " errors=%d error_kinds=%s history_exhausted=%d extra_opened=%d active=%d driver_cpu_pct=%.0f"
-            + " feed_caught_up=%s clock=%s stalled=%d stalled_in_window=%d probe_setups=%d cancellations=%d"
+            + " feed_caught_up=%s clock=%s stalled=%d stalled_in_window=%d skipped=%d skipped_in_window=%d stall_wait_s=%.1f"
+            + " max_lead_s=%d probe_setups=%d cancellations=%d"
             + " probe_other_alerts=%d verdict=%s reasons=%s%n",
         clients, rate, every, achieved, 100 * achieved / rate, sentRate, simOkInWindow.sum() / seconds, sentInWindow.sum(),
         acceptedAt.size(), probes.samples(), probes.missing, probes.negative, probes.ms(0.5), probes.ms(0.99),
         probes.maxMs(), probes.minMs(), lagMaxNs.get() / 1e6, lagMaxInWindowNs / 1e6, throttled.sum(), throttledInWindow, closedClients, errors, kinds(errorKinds),
         exhausted, load.extraOpened(), active, driverCpu, caughtUp ? "yes" : "no", clock, stalled, stalledInWindow,
-        setupRequests.sum(), followUpRequests.sum(), probeAlertsOther, verdict, reasons.isEmpty() ? "none" : reasons);
+        skipped, skippedInWindow, load.waitedNanos() / 1e9, load.maxLeadMicros() / 1_000_000, setupRequests.sum(), followUpRequests.sum(), probeAlertsOther, verdict, reasons.isEmpty() ? "none" : reasons);
 
     // ---------------------------------------------------------------- figures: the simulator's alerts and churn
     simulatorFigures(seen, alerts, feeds, attribution, warmEnd, end, seconds, dataClock);
@@ -767,6 +797,18 @@ public final class AlertLatencyBench {
       tally.ok.add(good);
       return;
     }
+  }
+
+  /**
+   * A string body handler that notes (System.nanoTime) when the answer's status line and headers have come in, in
+   * {@code at[0]}: the 202 instant, taken on the client's selector thread before the body is read and before the
+   * completion stage runs on a busy pool.
+   */
+  static HttpResponse.BodyHandler<String> stamped(long[] at) {
+    return info -> {
+      at[0] = System.nanoTime();
+      return HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8);
+    };
   }
 
   /** Latency samples: (client arrival − 202 arrival) per (client, alert); 0 arrival = missing. */

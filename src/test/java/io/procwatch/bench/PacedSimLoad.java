@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,8 +37,14 @@ import java.util.regex.Pattern;
  * {@code bench/ingest/replay.lua} does). So the service's data time follows the history, never runs more than the
  * look-ahead ahead of an event still to send, and each project still sends its events in order, one in flight.
  * When every event within the look-ahead belongs to a busy project the tick gets nothing ({@link #take()} is null
- * while {@link #exhausted()} is false) and is counted in {@link #stalls()}: the driver skips it, which lowers the
- * rate it sends (and can make the run INVALID: reported, not hidden).
+ * while {@link #exhausted()} is false) and is counted in {@link #stalls()}. The driver then waits for an answer to
+ * free a project ({@link #takeWaiting}: the next answer usually frees one within milliseconds) and sends late, so
+ * the rate it offers holds; a tick that finds nothing even after the longest wait is skipped and counted in
+ * {@link #skipped()} (it lowers the rate sent, and can make the run INVALID: reported, not hidden).
+ *
+ * <p>How far out of business-time order: an event is sent at most {@code lookahead} events past the earliest unsent
+ * one, and (with a lead bound) dated at most that much business time after it; {@link #maxLeadMicros()} is the largest business-time lead that actually occurred (the sent event's time minus
+ * the earliest unsent event's), so a run can say how much later than its own time an event was judged at most.
  *
  * <p>Thread-safety: {@link #take()} (the pacing thread) and {@link #answered} (HTTP completion threads) synchronize
  * on this object; at a few thousand events per second that costs nothing measurable.
@@ -86,8 +93,13 @@ final class PacedSimLoad {
   private final Entry[] order;
   private final boolean[] taken;
   private final int lookahead;
+  /** Business-time bound of the look-ahead (µs past the earliest unsent event), Long.MAX_VALUE for none. */
+  private final long leadBoundMicros;
   private int head;
   private long stalls;
+  private long skipped;
+  private long waitedNanos;
+  private long maxLeadMicros;
   /** Largest occurredAt (epoch µs) handed out so far (business-time order), or Long.MIN_VALUE. */
   private long dataMicros = Long.MIN_VALUE;
 
@@ -108,14 +120,17 @@ final class PacedSimLoad {
     this.order = null;
     this.taken = null;
     this.lookahead = 0;
+    this.leadBoundMicros = Long.MAX_VALUE;
     for (int i = 0; i < active && opened < projects.size(); i++) ready.add(projects.get(opened++));
   }
 
-  private PacedSimLoad(List<Project> projects, int lookahead) {
+  private PacedSimLoad(List<Project> projects, long leadBoundMicros, int lookahead) {
     if (lookahead < 1) throw new IllegalArgumentException("lookahead must be at least 1");
+    if (leadBoundMicros < 0) throw new IllegalArgumentException("lead bound must not be negative");
     this.projects = projects;
     this.random = null;
     this.lookahead = lookahead;
+    this.leadBoundMicros = leadBoundMicros;
     List<Entry> all = new ArrayList<>();
     for (Project p : projects) {
       // keyed by the latest business time of the project so far: a project's events then keep their order in the
@@ -139,7 +154,16 @@ final class PacedSimLoad {
 
   /** The history in business-time order (see the class comment), for a service on the data clock. */
   static PacedSimLoad timeOrdered(List<Project> projects, int lookahead) {
-    return new PacedSimLoad(projects, lookahead);
+    return new PacedSimLoad(projects, Long.MAX_VALUE, lookahead);
+  }
+
+  /**
+   * As {@link #timeOrdered(List, int)}, and never an event dated more than {@code leadBound} (business time) after the
+   * earliest unsent one: the bound on how much later than its own time an event can be judged, whatever the
+   * history's density (a count alone spans days early in a sparse year).
+   */
+  static PacedSimLoad timeOrdered(List<Project> projects, int lookahead, java.time.Duration leadBound) {
+    return new PacedSimLoad(projects, leadBound.toNanos() / 1000, lookahead);
   }
 
   boolean isTimeOrdered() {
@@ -188,20 +212,29 @@ final class PacedSimLoad {
   }
 
   private Next takeInTimeOrder() {
+    return takeInTimeOrder(true);
+  }
+
+  private Next takeInTimeOrder(boolean countStall) {
     while (head < order.length && taken[head]) head++;
     int to = (int) Math.min(order.length, (long) head + lookahead);
+    long bound = head < order.length && leadBoundMicros != Long.MAX_VALUE ? order[head].micros() + leadBoundMicros
+        : Long.MAX_VALUE;
     for (int k = head; k < to; k++) {
       if (taken[k]) continue;
       Entry e = order[k];
+      if (e.micros() > bound) break; // sorted by business time: everything further is beyond the bound too
       Project p = e.project();
       if (p.inFlight || p.next != e.index()) continue;
       taken[k] = true;
       p.inFlight = true;
       handedOut++;
       dataMicros = Math.max(dataMicros, e.micros());
+      // the lead over the earliest unsent event: how much later than its own time that one will be judged at most
+      maxLeadMicros = Math.max(maxLeadMicros, e.micros() - order[head].micros());
       return new Next(p, e.index(), p.lines.get(e.index()));
     }
-    if (head < order.length) stalls++;
+    if (countStall && head < order.length) stalls++;
     return null;
   }
 
@@ -211,6 +244,7 @@ final class PacedSimLoad {
     if (!p.inFlight || p.next != n.index()) throw new IllegalStateException("answer for an event not in flight: " + n.json());
     p.inFlight = false;
     p.next++;
+    notifyAll(); // a driver waiting in takeWaiting: this project's next event may go now
     if (order != null) {
       if (p.next >= p.lines.size()) finished++;
       return;
@@ -220,6 +254,30 @@ final class PacedSimLoad {
     } else {
       finished++;
       if (opened < projects.size()) ready.add(projects.get(opened++));
+    }
+  }
+
+  /**
+   * {@link #take()}, but when it finds nothing while the history is not used up (a stall: every event within the
+   * look-ahead on a busy project), waits up to {@code maxWaitNanos} for answers to free a project and tries again.
+   * Null when the history is used up, or when nothing could go within the wait (counted in {@link #skipped()}).
+   * The time spent waiting is summed in {@link #waitedNanos()}.
+   */
+  synchronized Next takeWaiting(long maxWaitNanos) throws InterruptedException {
+    Next n = take();
+    if (n != null || exhausted()) return n;
+    long t0 = System.nanoTime();
+    long until = t0 + maxWaitNanos;
+    try {
+      for (long left = maxWaitNanos; left > 0; left = until - System.nanoTime()) {
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+        n = order != null ? takeInTimeOrder(false) : take();
+        if (n != null || exhausted()) return n;
+      }
+      skipped++;
+      return null;
+    } finally {
+      waitedNanos += System.nanoTime() - t0;
     }
   }
 
@@ -235,6 +293,24 @@ final class PacedSimLoad {
   /** Ticks that found every event within the look-ahead on a busy project (business-time order only). */
   synchronized long stalls() {
     return stalls;
+  }
+
+  /** Stalled ticks that found nothing to send even after {@link #takeWaiting}'s wait: skipped. */
+  synchronized long skipped() {
+    return skipped;
+  }
+
+  /** Time spent in {@link #takeWaiting} waiting for an answer to free a project, in ns. */
+  synchronized long waitedNanos() {
+    return waitedNanos;
+  }
+
+  /**
+   * The largest business-time lead of an event handed out over the earliest event not handed out at that moment
+   * (µs; business-time order), 0 before any: how far the replay went out of business-time order.
+   */
+  synchronized long maxLeadMicros() {
+    return maxLeadMicros;
   }
 
   /**

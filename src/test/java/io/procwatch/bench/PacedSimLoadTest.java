@@ -245,6 +245,82 @@ class PacedSimLoadTest {
   }
 
   @Test
+  void aStalledTakeWaitsForTheAnswerThatFreesAProjectInsteadOfSkippingTheTick() throws Exception {
+    List<String> lines = List.of(
+        at("A", "A-1", "ProjectRegistered", "2025-03-01T09:00:00+08:00"),
+        at("A", "A-2", "RequirementApproved", "2025-03-02T09:00:00+08:00"));
+    PacedSimLoad load = PacedSimLoad.timeOrdered(PacedSimLoad.group(lines), 16);
+    PacedSimLoad.Next a1 = load.takeWaiting(0);
+    assertThat(a1.eventId()).isEqualTo("A-1");
+    ScheduledExecutorService service = Executors.newSingleThreadScheduledExecutor();
+    try {
+      // the answer to A-1 comes while the driver waits: A-2 goes then, within the same tick
+      service.schedule(() -> load.answered(a1), 50, TimeUnit.MILLISECONDS);
+      PacedSimLoad.Next a2 = load.takeWaiting(TimeUnit.SECONDS.toNanos(30));
+      assertThat(a2).isNotNull();
+      assertThat(a2.eventId()).isEqualTo("A-2");
+    } finally {
+      service.shutdownNow();
+    }
+    assertThat(load.stalls()).as("the tick found A-2's project busy").isEqualTo(1);
+    assertThat(load.skipped()).isZero();
+    assertThat(load.waitedNanos()).isPositive();
+  }
+
+  @Test
+  void aStalledTakeWithNoAnswerWithinTheWaitIsSkippedAndCounted() throws Exception {
+    List<String> lines = List.of(
+        at("A", "A-1", "ProjectRegistered", "2025-03-01T09:00:00+08:00"),
+        at("A", "A-2", "RequirementApproved", "2025-03-02T09:00:00+08:00"));
+    PacedSimLoad load = PacedSimLoad.timeOrdered(PacedSimLoad.group(lines), 16);
+    PacedSimLoad.Next a1 = load.takeWaiting(0);
+    assertThat(load.takeWaiting(TimeUnit.MILLISECONDS.toNanos(20))).isNull();
+    assertThat(load.exhausted()).isFalse();
+    assertThat(load.stalls()).isEqualTo(1);
+    assertThat(load.skipped()).isEqualTo(1);
+    load.answered(a1);
+    assertThat(load.takeWaiting(0).eventId()).isEqualTo("A-2");
+    assertThat(load.takeWaiting(TimeUnit.SECONDS.toNanos(30))).as("used up: no wait").isNull();
+    assertThat(load.exhausted()).isTrue();
+    assertThat(load.skipped()).isEqualTo(1);
+  }
+
+  @Test
+  void theLargestBusinessTimeLeadOverTheEarliestUnsentEventIsReported() {
+    // A-2 waits for A-1's answer; B-1, five hours after A-2, goes ahead of it: a lead of 5 h over the earliest unsent
+    List<String> lines = List.of(
+        at("A", "A-1", "ProjectRegistered", "2025-03-01T09:00:00+08:00"),
+        at("A", "A-2", "RequirementApproved", "2025-03-01T10:00:00+08:00"),
+        at("B", "B-1", "ProjectRegistered", "2025-03-01T15:00:00+08:00"));
+    PacedSimLoad load = PacedSimLoad.timeOrdered(PacedSimLoad.group(lines), 16);
+    PacedSimLoad.Next a1 = load.take();
+    assertThat(load.maxLeadMicros()).as("in order so far").isZero();
+    assertThat(load.take().eventId()).isEqualTo("B-1");
+    assertThat(load.maxLeadMicros()).isEqualTo(TimeUnit.HOURS.toMicros(5));
+    load.answered(a1);
+    assertThat(load.take().eventId()).isEqualTo("A-2");
+    assertThat(load.maxLeadMicros()).isEqualTo(TimeUnit.HOURS.toMicros(5));
+  }
+
+  @Test
+  void aBusinessTimeBoundKeepsEventsTooFarAheadOfTheEarliestUnsentOneBack() {
+    List<String> lines = List.of(
+        at("A", "A-1", "ProjectRegistered", "2025-03-01T09:00:00+08:00"),
+        at("A", "A-2", "RequirementApproved", "2025-03-01T10:00:00+08:00"),
+        at("B", "B-1", "ProjectRegistered", "2025-03-01T10:30:00+08:00"),
+        at("C", "C-1", "ProjectRegistered", "2025-03-01T12:00:00+08:00"));
+    PacedSimLoad load = PacedSimLoad.timeOrdered(PacedSimLoad.group(lines), 16, java.time.Duration.ofHours(1));
+    PacedSimLoad.Next a1 = load.take();
+    assertThat(load.take().eventId()).as("30 min after A-2, the earliest unsent").isEqualTo("B-1");
+    assertThat(load.take()).as("C-1 is 2 h after A-2: beyond the bound, although within the count").isNull();
+    assertThat(load.stalls()).isEqualTo(1);
+    load.answered(a1);
+    assertThat(load.take().eventId()).isEqualTo("A-2");
+    assertThat(load.take().eventId()).as("the earliest unsent is now C-1 itself").isEqualTo("C-1");
+    assertThat(load.maxLeadMicros()).isEqualTo(TimeUnit.MINUTES.toMicros(30));
+  }
+
+  @Test
   void timeOrderKeepsAProjectsOrderEvenWhenItsBusinessTimesDoNot() {
     // A-2 is dated before A-1 (a backfill in the history): it is still sent after A-1's answer, never before
     List<String> lines = List.of(
