@@ -59,9 +59,16 @@ function init(args)
   -- are taken from `untouched` only when it is empty
   waiting, head, tail = {}, 1, 0
   untouched = 1
+  -- wrk calls request() once on the first thread's state before any connection exists (script_verify_request in
+  -- wrk.c) and never sends it: answer that call without taking a project, or the project would never be sent
+  verify_call = (me == 0)
 end
 
 function request()
+  if verify_call then
+    verify_call = false
+    return wrk.format("GET", "/health/live")
+  end
   local i
   if head <= tail then
     i = waiting[head]
