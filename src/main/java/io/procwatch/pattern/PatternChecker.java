@@ -330,7 +330,7 @@ public final class PatternChecker implements AutoCloseable {
     if (suppliers.isEmpty()) return out;
     Map<String, int[]> counts = bidCounts(c, "s", suppliers, since.xp07());
     Map<String, int[]> wins = new HashMap<>();
-    Map<String, Set<String>> projects = new HashMap<>();
+    Map<String, int[]> projects = new HashMap<>();
     Map<String, Set<String>> prefixes = new HashMap<>();
     for (List<String> chunk : PatternSql.chunks(suppliers)) {
       try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c, PatternSql.keys("k", "s"), "b.supplier, p.award_supplier",
@@ -346,31 +346,115 @@ public final class PatternChecker implements AutoCloseable {
           }
         }
       }
+    }
+    processCounts(c, suppliers, prefixLen, since.xp06(), projects, prefixes);
+    for (String s : suppliers) {
+      int[] w = wins.getOrDefault(s, new int[2]);
+      int[] n = counts.get(s);
+      out.put(s, new SupplierFigures(w[0], w[1], n[0], n[1], projects.getOrDefault(s, new int[1])[0],
+          prefixes.getOrDefault(s, Set.of()).size()));
+    }
+    return out;
+  }
+
+  /**
+   * XP06: each supplier's live processes whose latest award to it or contract with it lies at or after {@code since},
+   * counted into {@code processes}, and their category prefixes into {@code prefixes}. The months after the one
+   * {@code since} lies in come from {@code xp_supplier_process_count} (V11: a row per month and category, at most 13
+   * months of them); that first month — unless the window starts exactly at its beginning — from the supplier's awards
+   * and contracts of that month only (index ranges on {@code (award_supplier, award_at)} and {@code (supplier,
+   * signed_at)}), without those whose latest touch is later (they are in a later month's rows already).
+   */
+  static void processCounts(Connection c, Collection<String> suppliers, int prefixLen, java.time.Instant since,
+      Map<String, int[]> processes, Map<String, Set<String>> prefixes) throws Exception {
+    int first = PatternSql.ym(since);
+    boolean whole = PatternSql.monthStart(since);
+    Set<String> partial = new LinkedHashSet<>();
+    for (List<String> chunk : PatternSql.chunks(suppliers)) {
       try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c, PatternSql.keys("k", "s"),
-          "p.award_supplier, p.project_id, p.category", "xp_project p WHERE p.award_supplier = k.s AND NOT p.cancelled"
-              + " AND p.award_at >= ?") + " UNION " + PatternSql.perKey(c, PatternSql.keys("k", "s"),
-          "w.supplier, p.project_id, p.category", "xp_contract w JOIN xp_project p ON p.project_id = w.project_id"
-              + " WHERE w.supplier = k.s AND NOT p.cancelled AND w.signed_at >= ?"))) {
-        java.sql.Array ids = PatternSql.strings(c, chunk);
-        q.setArray(1, ids);
-        q.setTimestamp(2, java.sql.Timestamp.from(since.xp06()));
-        q.setArray(3, ids);
-        q.setTimestamp(4, java.sql.Timestamp.from(since.xp06()));
+          "n.supplier, n.ym, n.category, n.processes",
+          "xp_supplier_process_count n WHERE n.supplier = k.s AND n.ym >= ? AND n.processes <> 0"))) {
+        q.setArray(1, PatternSql.strings(c, chunk));
+        q.setInt(2, first);
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) {
             String s = rs.getString(1);
-            projects.computeIfAbsent(s, k -> new HashSet<>()).add(rs.getString(2));
-            String cat = rs.getString(3);
-            prefixes.computeIfAbsent(s, k -> new HashSet<>()).add(cat.length() <= prefixLen ? cat : cat.substring(0, prefixLen));
+            if (rs.getInt(2) > first || whole) {
+              processes.computeIfAbsent(s, k -> new int[1])[0] += rs.getInt(4);
+              prefixes.computeIfAbsent(s, k -> new HashSet<>()).add(prefix(rs.getString(3), prefixLen));
+            } else {
+              partial.add(s);
+            }
           }
         }
       }
     }
+    for (List<String> chunk : PatternSql.chunks(partial)) {
+      String later = " AND NOT EXISTS (SELECT 1 FROM xp_contract w2 WHERE w2.project_id = p.project_id"
+          + " AND w2.supplier = k.s AND w2.signed_at >= ?)";
+      try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c, PatternSql.keys("k", "s"),
+          "p.award_supplier, p.project_id, p.category", "xp_project p WHERE p.award_supplier = k.s AND NOT p.cancelled"
+              + " AND p.award_at >= ? AND p.award_at < ?" + later) + " UNION " + PatternSql.perKey(c,
+          PatternSql.keys("k", "s"), "w.supplier, p.project_id, p.category", "xp_contract w JOIN xp_project p"
+              + " ON p.project_id = w.project_id WHERE w.supplier = k.s AND NOT p.cancelled AND w.signed_at >= ?"
+              + " AND w.signed_at < ? AND NOT (p.award_supplier IS NOT NULL AND p.award_supplier = k.s"
+              + " AND p.award_at >= ?)" + later))) {
+        java.sql.Array ids = PatternSql.strings(c, chunk);
+        java.sql.Timestamp from = java.sql.Timestamp.from(since);
+        java.sql.Timestamp next = java.sql.Timestamp.from(PatternSql.nextMonth(since));
+        q.setArray(1, ids);
+        q.setTimestamp(2, from);
+        q.setTimestamp(3, next);
+        q.setTimestamp(4, next);
+        q.setArray(5, ids);
+        q.setTimestamp(6, from);
+        q.setTimestamp(7, next);
+        q.setTimestamp(8, next);
+        q.setTimestamp(9, next);
+        Set<String> seen = new HashSet<>();
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            String s = rs.getString(1);
+            if (!seen.add(s + '\u0000' + rs.getString(2))) continue;
+            processes.computeIfAbsent(s, k -> new int[1])[0]++;
+            prefixes.computeIfAbsent(s, k -> new HashSet<>()).add(prefix(rs.getString(3), prefixLen));
+          }
+        }
+      }
+    }
+  }
+
+  private static String prefix(String category, int prefixLen) {
+    return category.length() <= prefixLen ? category : category.substring(0, prefixLen);
+  }
+
+  /**
+   * XP06 as computed before V11, from every award and contract of each supplier in the window: the reference the
+   * tests compare {@link #processCounts} with. Per supplier {processes, category prefixes}.
+   */
+  static Map<String, int[]> processCountsFromRows(Connection c, Collection<String> suppliers, int prefixLen,
+      java.time.Instant since) throws Exception {
+    Map<String, Set<String>> projects = new HashMap<>(), prefixes = new HashMap<>();
+    try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c, PatternSql.keys("k", "s"),
+        "p.award_supplier, p.project_id, p.category", "xp_project p WHERE p.award_supplier = k.s AND NOT p.cancelled"
+            + " AND p.award_at >= ?") + " UNION " + PatternSql.perKey(c, PatternSql.keys("k", "s"),
+        "w.supplier, p.project_id, p.category", "xp_contract w JOIN xp_project p ON p.project_id = w.project_id"
+            + " WHERE w.supplier = k.s AND NOT p.cancelled AND w.signed_at >= ?"))) {
+      java.sql.Array ids = PatternSql.strings(c, suppliers);
+      q.setArray(1, ids);
+      q.setTimestamp(2, java.sql.Timestamp.from(since));
+      q.setArray(3, ids);
+      q.setTimestamp(4, java.sql.Timestamp.from(since));
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          projects.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(rs.getString(2));
+          prefixes.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(prefix(rs.getString(3), prefixLen));
+        }
+      }
+    }
+    Map<String, int[]> out = new LinkedHashMap<>();
     for (String s : suppliers) {
-      int[] w = wins.getOrDefault(s, new int[2]);
-      int[] n = counts.get(s);
-      out.put(s, new SupplierFigures(w[0], w[1], n[0], n[1], projects.getOrDefault(s, Set.of()).size(),
-          prefixes.getOrDefault(s, Set.of()).size()));
+      out.put(s, new int[] {projects.getOrDefault(s, Set.of()).size(), prefixes.getOrDefault(s, Set.of()).size()});
     }
     return out;
   }

@@ -127,6 +127,10 @@ final class PatternGroup {
   private final Map<String, Before> contractsBefore = new HashMap<>();
   private final Map<SumKey, Sum> categorySums = new TreeMap<>();
   private final Map<SumKey, Sum> supplierSums = new TreeMap<>();
+  /** The projects whose award, contracts or cancellation the group may change (their contracts were read). */
+  private final Set<String> touched = new HashSet<>();
+  /** XP06: processes added per (supplier, month of its latest touch, category), V11; key (supplier, ym, category). */
+  private final Map<SumKey, int[]> supplierProcesses = new TreeMap<>();
 
   /**
    * A row of {@code xp_buyer_category} (key: category, kind, method) or {@code xp_buyer_supplier} (key: supplier);
@@ -175,6 +179,7 @@ final class PatternGroup {
       contractsBefore.put(id, new Before(signature(id), p == null ? null : p.method, suppliers));
       contribute(id, -1);
     }
+    for (String id : touched) processes(id, -1);
     for (Item item : items) {
       Project p = projects.get(item.projectId());
       if (p != null && item.seq() <= p.lastSeq) continue; // already counted: a replay
@@ -190,6 +195,7 @@ final class PatternGroup {
       Before before = contractsBefore.get(id);
       if (before == null || !before.signature().equals(signature(id))) markContracts(id, before);
     }
+    for (String id : touched) processes(id, 1);
     write();
   }
 
@@ -205,6 +211,25 @@ final class PatternGroup {
       String method = p.method == null ? "" : p.method;
       categorySums.computeIfAbsent(new SumKey(p.buyer, p.fiscalYear, p.category, p.kind, method), x -> new Sum()).add(a, sign);
       supplierSums.computeIfAbsent(new SumKey(p.buyer, p.fiscalYear, k.supplier, "", ""), x -> new Sum()).add(a, sign);
+    }
+  }
+
+  /**
+   * XP06: adds (sign 1) or subtracts (sign −1) the project's row for each supplier it counts for now — the supplier it
+   * is awarded to and those of its contracts, in the month of that supplier's latest award or signing (Shanghai), under
+   * its category; nothing for a cancelled or unknown project. A supplier both awarded and contracted counts once.
+   */
+  private void processes(String id, int sign) {
+    Project p = projects.get(id);
+    if (p == null || p.cancelled) return;
+    Map<String, Instant> last = new HashMap<>();
+    if (p.awardSupplier != null && p.awardAt != null) last.put(p.awardSupplier, p.awardAt);
+    for (Contract k : contracts.getOrDefault(id, Map.of()).values()) {
+      last.merge(k.supplier, k.signedAt, (a, b) -> a.isAfter(b) ? a : b);
+    }
+    for (var e : last.entrySet()) {
+      supplierProcesses.computeIfAbsent(new SumKey(e.getKey(), PatternSql.ym(e.getValue()), p.category, "", ""),
+          x -> new int[1])[0] += sign;
     }
   }
 
@@ -311,6 +336,7 @@ final class PatternGroup {
         readBids(q);
       }
     }
+    touched.addAll(contractProjects);
     for (List<String> chunk : PatternSql.chunks(contractProjects)) {
       try (PreparedStatement q = conn.prepareStatement(PatternSql.perKey(conn, PatternSql.keys("k", "id"),
           "c.project_id, c.contract_id, c.supplier, c.amount, c.signed_at", "xp_contract c WHERE c.project_id = k.id"))) {
@@ -644,6 +670,15 @@ final class PatternGroup {
     insert("xp_buyer_supplier", new String[] {"buyer VARCHAR", "fiscal_year INTEGER", "supplier VARCHAR", "amount NUMERIC",
         "contracts INTEGER"}, rows, " ORDER BY 1, 2, 3 ON CONFLICT (buyer, fiscal_year, supplier) DO UPDATE SET"
             + " amount = xp_buyer_supplier.amount + EXCLUDED.amount, contracts = xp_buyer_supplier.contracts + EXCLUDED.contracts");
+    // XP06's process counts last, in key order likewise
+    rows = new ArrayList<>();
+    for (var e : supplierProcesses.entrySet()) {
+      SumKey k = e.getKey();
+      if (e.getValue()[0] != 0) rows.add(new Object[] {k.buyer(), k.fiscalYear(), k.a(), e.getValue()[0]});
+    }
+    insert("xp_supplier_process_count", new String[] {"supplier VARCHAR", "ym INTEGER", "category VARCHAR",
+        "processes INTEGER"}, rows, " ORDER BY 1, 2, 3 ON CONFLICT (supplier, ym, category) DO UPDATE SET"
+            + " processes = xp_supplier_process_count.processes + EXCLUDED.processes");
   }
 
   /** H2: the contract sums, one MERGE a row in key order (retried like the counters). */
@@ -662,6 +697,27 @@ final class PatternGroup {
         + " WHEN MATCHED THEN UPDATE SET amount = t.amount + s.amount, contracts = t.contracts + s.contracts"
         + " WHEN NOT MATCHED THEN INSERT (buyer, fiscal_year, supplier, amount, contracts)"
         + " VALUES (s.buyer, s.fiscal_year, s.supplier, s.amount, s.contracts)", supplierSums, 1);
+    try (PreparedStatement ps = conn.prepareStatement("MERGE INTO xp_supplier_process_count t USING (VALUES"
+        + " (CAST(? AS VARCHAR(256)), CAST(? AS INTEGER), CAST(? AS VARCHAR(64)), CAST(? AS INTEGER)))"
+        + " s (supplier, ym, category, processes) ON t.supplier = s.supplier AND t.ym = s.ym AND t.category = s.category"
+        + " WHEN MATCHED THEN UPDATE SET processes = t.processes + s.processes"
+        + " WHEN NOT MATCHED THEN INSERT (supplier, ym, category, processes) VALUES (s.supplier, s.ym, s.category, s.processes)")) {
+      for (var e : supplierProcesses.entrySet()) {
+        if (e.getValue()[0] == 0) continue;
+        ps.setString(1, e.getKey().buyer());
+        ps.setInt(2, e.getKey().fiscalYear());
+        ps.setString(3, e.getKey().a());
+        ps.setInt(4, e.getValue()[0]);
+        for (int attempt = 1; ; attempt++) {
+          try {
+            ps.executeUpdate();
+            break;
+          } catch (SQLException ex) {
+            if (attempt >= 5 || !"23505".equals(ex.getSQLState())) throw ex; // duplicate key: a concurrent insert won
+          }
+        }
+      }
+    }
   }
 
   private void mergeSums(String sql, Map<SumKey, Sum> sums, int keyColumns) throws Exception {
