@@ -407,7 +407,9 @@ class PatternGroupTest {
                 + "\n" + query(c, "SELECT buyer, fiscal_year, category, category_kind, method, amount, contracts"
                 + " FROM xp_buyer_category WHERE contracts <> 0 OR amount <> 0 ORDER BY 1, 2, 3, 4, 5")
                 + "\n" + query(c, "SELECT buyer, fiscal_year, supplier, amount, contracts FROM xp_buyer_supplier"
-                + " WHERE contracts <> 0 OR amount <> 0 ORDER BY 1, 2, 3") : "");
+                + " WHERE contracts <> 0 OR amount <> 0 ORDER BY 1, 2, 3")
+                + "\n" + query(c, "SELECT supplier, ym, category, processes FROM xp_supplier_process_count"
+                + " WHERE processes <> 0 ORDER BY 1, 2, 3") : "");
       }
     }
 
