@@ -708,14 +708,7 @@ final class PatternGroup {
         ps.setInt(2, e.getKey().fiscalYear());
         ps.setString(3, e.getKey().a());
         ps.setInt(4, e.getValue()[0]);
-        for (int attempt = 1; ; attempt++) {
-          try {
-            ps.executeUpdate();
-            break;
-          } catch (SQLException ex) {
-            if (attempt >= 5 || !"23505".equals(ex.getSQLState())) throw ex; // duplicate key: a concurrent insert won
-          }
-        }
+        upsert(ps);
       }
     }
   }
@@ -731,14 +724,22 @@ final class PatternGroup {
         for (int i = 0; i < keyColumns; i++) ps.setString(3 + i, rest[i]);
         ps.setBigDecimal(3 + keyColumns, e.getValue().amount);
         ps.setInt(4 + keyColumns, e.getValue().contracts);
-        for (int attempt = 1; ; attempt++) {
-          try {
-            ps.executeUpdate();
-            break;
-          } catch (SQLException ex) {
-            if (attempt >= 5 || !"23505".equals(ex.getSQLState())) throw ex; // duplicate key: a concurrent insert won
-          }
-        }
+        upsert(ps);
+      }
+    }
+  }
+
+  /**
+   * Runs an upsert of a counter row shared by the projection's instances, again when a concurrent instance's insert
+   * of the same new key won the race (duplicate key: the next attempt finds the row and updates it), at most 5 times.
+   */
+  private static void upsert(PreparedStatement ps) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        ps.executeUpdate();
+        return;
+      } catch (SQLException ex) {
+        if (attempt >= 5 || !"23505".equals(ex.getSQLState())) throw ex;
       }
     }
   }
@@ -837,14 +838,7 @@ final class PatternGroup {
         ps.setInt(3, e.getKey().ym());
         ps.setInt(4, e.getValue()[0]);
         ps.setInt(5, e.getValue()[1]);
-        for (int attempt = 1; ; attempt++) {
-          try {
-            ps.executeUpdate();
-            break;
-          } catch (SQLException ex) {
-            if (attempt >= 5 || !"23505".equals(ex.getSQLState())) throw ex; // duplicate key: a concurrent insert won
-          }
-        }
+        upsert(ps);
       }
     }
   }
