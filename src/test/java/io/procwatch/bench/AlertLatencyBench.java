@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  * <pre>
  *   java -cp target/procwatch.jar:target/test-classes io.procwatch.bench.AlertLatencyBench \
  *     --url http://127.0.0.1:PORT --ndjson history.ndjson --clients 50 --rate 1000 --alert-every 50 \
- *     --warmup 10 --duration 30 [--active 500] [--seed 1] [--connections 64] [--max-in-flight 256] [--grace 30]
+ *     --warmup 10 --duration 30 [--active 500] [--seed 1] [--max-in-flight 256] [--connections MAX-IN-FLIGHT] [--grace 30]
  *     [--tolerance 0.03] [--feed-query severity=critical] [--slack-us 0] [--clock data|wall] [--lookahead 1024]
  *     [--lookahead-seconds 14400] [--stall-wait-ms 1000]
  * </pre>
@@ -55,7 +55,7 @@ import java.util.regex.Pattern;
  * a few days before today).
  *
  * <p><b>Load.</b> The background is a history written by {@code procwatch simulate --out} (a realistic mix of
- * event types and projects), one JSON event per POST, paced open-loop at {@code rate} events/s over {@code connections}
+ * event types and projects), one JSON event per POST, paced open-loop at {@code rate} events/s over {@code connections} (default: {@code max-in-flight})
  * persistent HTTP/1.1 connections ({@link KeepAliveSender}: one blocking thread each, one request in flight each;
  * java.net.http's async client cost the driver about 59% of a core at 1,000/s), each project's events in order with one in flight per project ({@link PacedSimLoad}). Every
  * {@code alert-every}-th tick is instead a <i>probe</i>: a {@code Delivered} on a fresh self-purchase project
@@ -312,8 +312,9 @@ public final class AlertLatencyBench {
     int warmup = o.integer("warmup", 10);
     int duration = o.integer("duration", 30);
     int active = o.integer("active", 500);
-    int connections = o.integer("connections", 64);
     int maxInFlight = o.integer("max-in-flight", 256);
+    // one request in flight per connection: by default the in-flight cap is the only bound, as it was with java.net.http
+    int connections = o.integer("connections", maxInFlight);
     int grace = o.integer("grace", 30);
     double tolerance = Double.parseDouble(o.str("tolerance", "0.03"));
     long slackMicros = o.integer("slack-us", 0);
@@ -441,6 +442,7 @@ public final class AlertLatencyBench {
     Map<String, Long> promAcceptedAt = new ConcurrentHashMap<>(); // PROM-i buyer -> 202 nanoTime
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpu0 = 0;
+    Map<Long, long[]> threadCpu0 = Map.of();
     CompletableFuture<String> scrape0 = null;
     boolean marked = false;
     BulkDriver.sleepUntil(start);
@@ -453,6 +455,7 @@ public final class AlertLatencyBench {
       if (!marked && now >= warmEnd) {
         BulkDriver.mark("start");
         cpu0 = os.getProcessCpuTime();
+        threadCpu0 = threadCpu();
         scrape0 = metrics(setupHttp, base);
         marked = true;
       }
@@ -571,6 +574,7 @@ public final class AlertLatencyBench {
     long loadEnd = System.nanoTime();
     BulkDriver.mark("end");
     long cpu1 = os.getProcessCpuTime();
+    String cpuByThread = cpuByThread(threadCpu0, duration);
     CompletableFuture<String> scrape1 = metrics(setupHttp, base);
     inFlight.acquire(maxInFlight); // all answers in
     long drained = System.nanoTime();
@@ -625,6 +629,7 @@ public final class AlertLatencyBench {
     double driverCpu = 100.0 * (cpu1 - cpu0) / (duration * 1e9);
     // the driver's CPU per request sent in the window (WebSocket clients, probes and pacing included)
     double driverUsPerRequest = sentInWindow.sum() == 0 ? 0 : (cpu1 - cpu0) / 1e3 / sentInWindow.sum();
+    System.err.println("driver CPU by thread (the window, % of a core; GC and JIT threads not listed): " + cpuByThread);
     System.err.printf(Locale.ROOT, "alert-latency: %d clients, target %d events/s (1 in %d a probe raising SQ01), achieved %.0f events/s"
             + " answered 202 (%.1f%% of target; %d from the history); %d probes in the window x %d clients = %d samples"
             + " (%d missing after %d s grace, %d negative); latency p50 %.1f ms, p99 %.1f ms, max %.1f ms, min %.1f ms;"
@@ -706,6 +711,33 @@ public final class AlertLatencyBench {
       webhook.stop();
     }
     System.exit(0);
+  }
+
+  /** CPU time (ns) of every live Java thread, by id: {name, cpu}; the name kept in a 1-element holder. */
+  private static Map<Long, long[]> threadCpu() {
+    java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    Map<Long, long[]> out = new HashMap<>();
+    for (long id : mx.getAllThreadIds()) out.put(id, new long[] {mx.getThreadCpuTime(id)});
+    return out;
+  }
+
+  /** The window's CPU by thread group (names with their numbers dropped), largest first, as % of a core. */
+  private static String cpuByThread(Map<Long, long[]> before, int seconds) {
+    java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    Map<String, Long> byGroup = new HashMap<>();
+    for (long id : mx.getAllThreadIds()) {
+      java.lang.management.ThreadInfo info = mx.getThreadInfo(id);
+      long now = mx.getThreadCpuTime(id);
+      if (info == null || now < 0) continue;
+      long[] b = before.get(id);
+      long used = now - (b == null || b[0] < 0 ? 0 : b[0]);
+      byGroup.merge(info.getThreadName().replaceAll("[0-9]+", "N"), used, Long::sum);
+    }
+    StringBuilder sb = new StringBuilder();
+    byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+        .forEach(e -> sb.append(String.format(Locale.ROOT, "%s%s %.1f%%", sb.length() == 0 ? "" : ", ", e.getKey(),
+            100.0 * e.getValue() / (seconds * 1e9))));
+    return sb.toString();
   }
 
   /**
