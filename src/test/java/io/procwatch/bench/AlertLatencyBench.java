@@ -713,7 +713,7 @@ public final class AlertLatencyBench {
     System.exit(0);
   }
 
-  /** CPU time (ns) of every live Java thread, by id: {name, cpu}; the name kept in a 1-element holder. */
+  /** CPU time (ns, user + system) of every live Java thread, by thread id (a 1-element array: -1 if unsupported). */
   private static Map<Long, long[]> threadCpu() {
     java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     Map<Long, long[]> out = new HashMap<>();
