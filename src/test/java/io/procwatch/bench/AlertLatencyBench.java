@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  * <pre>
  *   java -cp target/procwatch.jar:target/test-classes io.procwatch.bench.AlertLatencyBench \
  *     --url http://127.0.0.1:PORT --ndjson history.ndjson --clients 50 --rate 1000 --alert-every 50 \
- *     --warmup 10 --duration 30 [--active 500] [--seed 1] [--senders 4] [--max-in-flight 256] [--grace 30]
+ *     --warmup 10 --duration 30 [--active 500] [--seed 1] [--max-in-flight 256] [--connections MAX-IN-FLIGHT] [--grace 30]
  *     [--tolerance 0.03] [--feed-query severity=critical] [--slack-us 0] [--clock data|wall] [--lookahead 1024]
  *     [--lookahead-seconds 14400] [--stall-wait-ms 1000]
  * </pre>
@@ -55,8 +55,9 @@ import java.util.regex.Pattern;
  * a few days before today).
  *
  * <p><b>Load.</b> The background is a history written by {@code procwatch simulate --out} (a realistic mix of
- * event types and projects), one JSON event per POST, paced open-loop at {@code rate} events/s from {@code senders}
- * async HttpClients, each project's events in order with one in flight per project ({@link PacedSimLoad}). Every
+ * event types and projects), one JSON event per POST, paced open-loop at {@code rate} events/s over {@code connections} (default: {@code max-in-flight})
+ * persistent HTTP/1.1 connections ({@link KeepAliveSender}: one blocking thread each, one request in flight each;
+ * java.net.http's async client cost the driver about 59% of a core at 1,000/s), each project's events in order with one in flight per project ({@link PacedSimLoad}). Every
  * {@code alert-every}-th tick is instead a <i>probe</i>: a {@code Delivered} on a fresh self-purchase project
  * (prepared in the setup, to MethodApproved SELF_PURCHASE), which raises SQ01 on that POST — one alert that belongs
  * to exactly one 202. The probes are the measured alerts: latency = a client's arrival of the RAISED message − the
@@ -311,8 +312,9 @@ public final class AlertLatencyBench {
     int warmup = o.integer("warmup", 10);
     int duration = o.integer("duration", 30);
     int active = o.integer("active", 500);
-    int senders = o.integer("senders", 4);
     int maxInFlight = o.integer("max-in-flight", 256);
+    // one request in flight per connection: by default the in-flight cap is the only bound, as it was with java.net.http
+    int connections = o.integer("connections", maxInFlight);
     int grace = o.integer("grace", 30);
     double tolerance = Double.parseDouble(o.str("tolerance", "0.03"));
     long slackMicros = o.integer("slack-us", 0);
@@ -398,8 +400,10 @@ public final class AlertLatencyBench {
     for (Feed f : feeds) f.window(warmEnd, end);
 
     // ---------------------------------------------------------------- load
-    List<HttpClient> http = new ArrayList<>();
-    for (int i = 0; i < senders; i++) http.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
+    // The background (history events, probe set-ups and cancellations, the Prometheus samples): a fixed set of
+    // keep-alive connections, pre-rendered requests, blocking write/read (KeepAliveSender), several times cheaper
+    // per request in the driver's CPU than java.net.http's async client on the 2-core machine.
+    KeepAliveSender sender = new KeepAliveSender(URI.create(base), connections, 30_000);
     // The probes' own client, with nothing else in flight on it (one probe every alert-every ticks, answered in
     // milliseconds): on the load's clients, hundreds of answers in flight made a probe's 202 wait its turn on the
     // client's selector and completion threads, so the driver recorded it after the feed clients had the alert
@@ -438,6 +442,7 @@ public final class AlertLatencyBench {
     Map<String, Long> promAcceptedAt = new ConcurrentHashMap<>(); // PROM-i buyer -> 202 nanoTime
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpu0 = 0;
+    Map<Long, long[]> threadCpu0 = Map.of();
     CompletableFuture<String> scrape0 = null;
     boolean marked = false;
     BulkDriver.sleepUntil(start);
@@ -450,6 +455,7 @@ public final class AlertLatencyBench {
       if (!marked && now >= warmEnd) {
         BulkDriver.mark("start");
         cpu0 = os.getProcessCpuTime();
+        threadCpu0 = threadCpu();
         scrape0 = metrics(setupHttp, base);
         marked = true;
       }
@@ -523,21 +529,17 @@ public final class AlertLatencyBench {
       final PacedSimLoad.Next fSim = sim;
       final Attribution.Sent fSent = sent;
       if (now >= warmEnd && now <= end) sentInWindow.increment();
-      HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/v1/events")).timeout(Duration.ofSeconds(30))
-          .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-          .build();
       final String fBody = body;
-      // the 202 instant: when its status line and headers are in, not when the completion stage runs
-      final long[] headersAt = new long[1];
-      HttpClient client = alertProject != null ? probeHttp : http.get((int) (i % senders));
-      client.sendAsync(req, stamped(headersAt)).whenComplete((r, e) -> {
-        long t = headersAt[0] != 0 ? headersAt[0] : System.nanoTime();
+      // the 202 instant (headersAtNanos): when its status line and headers are in, not when the callback runs
+      KeepAliveSender.Callback done = r -> {
+        long t = r.headersAtNanos();
         long wall = Attribution.nowMicros();
         inFlight.release();
         String err = null;
+        Throwable e = r.error();
         if (e != null) err = "exception " + e.getClass().getSimpleName();
-        else if (fSetupOf != null) err = setupAnswer(r.statusCode(), r.body(), 3);
-        else if (r.statusCode() != 202) err = "HTTP " + r.statusCode();
+        else if (fSetupOf != null) err = setupAnswer(r.status(), r.body(), 3);
+        else if (r.status() != 202) err = "HTTP " + r.status();
         else if (!r.body().contains("\"result\":\"applied\"") && !r.body().contains("\"result\":\"flagged\"")) err = "202 not applied";
         if (fSim != null) {
           attribution.answered(fSent, wall, t, err == null);
@@ -545,7 +547,7 @@ public final class AlertLatencyBench {
         }
         if (err != null) {
           errorKinds.computeIfAbsent(err, x -> new LongAdder()).increment();
-          if (errorSamples.size() < 5) errorSamples.add(err + ": " + fBody + " -> " + (r == null ? e : r.body()));
+          if (errorSamples.size() < 5) errorSamples.add(err + ": " + fBody + " -> " + (e != null ? e : r.body()));
           return;
         }
         if (fSetupOf != null) setUpDone.add(fSetupOf);
@@ -556,11 +558,23 @@ public final class AlertLatencyBench {
           if (fSim != null) simOkInWindow.increment();
           if (fAlertProject != null) acceptedAt.put(fAlertProject, t);
         }
-      });
+      };
+      if (alertProject != null) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/v1/events")).timeout(Duration.ofSeconds(30))
+            .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+            .build();
+        final long[] headersAt = new long[1];
+        probeHttp.sendAsync(req, stamped(headersAt)).whenComplete((r, e) -> done.done(e != null
+            ? new KeepAliveSender.Answer(0, null, headersAt[0] != 0 ? headersAt[0] : System.nanoTime(), e)
+            : new KeepAliveSender.Answer(r.statusCode(), r.body(), headersAt[0] != 0 ? headersAt[0] : System.nanoTime(), null)));
+      } else {
+        sender.post("/api/v1/events", contentType, body, done);
+      }
     }
     long loadEnd = System.nanoTime();
     BulkDriver.mark("end");
     long cpu1 = os.getProcessCpuTime();
+    String cpuByThread = cpuByThread(threadCpu0, duration);
     CompletableFuture<String> scrape1 = metrics(setupHttp, base);
     inFlight.acquire(maxInFlight); // all answers in
     long drained = System.nanoTime();
@@ -613,11 +627,14 @@ public final class AlertLatencyBench {
     String verdict = !invalid.isEmpty() ? "INVALID" : notMet.isEmpty() ? "met" : "not_met";
     String reasons = String.join(",", !invalid.isEmpty() ? invalid : notMet);
     double driverCpu = 100.0 * (cpu1 - cpu0) / (duration * 1e9);
+    // the driver's CPU per request sent in the window (WebSocket clients, probes and pacing included)
+    double driverUsPerRequest = sentInWindow.sum() == 0 ? 0 : (cpu1 - cpu0) / 1e3 / sentInWindow.sum();
+    System.err.println("driver CPU by thread (the window, % of a core; GC and JIT threads not listed): " + cpuByThread);
     System.err.printf(Locale.ROOT, "alert-latency: %d clients, target %d events/s (1 in %d a probe raising SQ01), achieved %.0f events/s"
             + " answered 202 (%.1f%% of target; %d from the history); %d probes in the window x %d clients = %d samples"
             + " (%d missing after %d s grace, %d negative); latency p50 %.1f ms, p99 %.1f ms, max %.1f ms, min %.1f ms;"
             + " pacing lag max %.1f ms (in the window %.1f ms), throttled at %d in flight %d times (%d in the window); drain %.1f s; history: %d of %d projects opened (%d extra), %d finished,"
-            + " exhausted %d; clients closed early %d; errors %d [%s]%s; driver CPU %.0f%%; verdict %s%s%n"
+            + " exhausted %d; clients closed early %d; errors %d [%s]%s; driver CPU %.0f%% (%.0f µs per request sent; %d background connections, %d opened in all); verdict %s%s%n"
             + "  clock %s: stalled ticks %d (%d in the window; every event in the look-ahead on a busy project: waited up to"
             + " %d ms for an answer, %.1f s in all), skipped %d (%d in the window; nothing freed within the wait); largest"
             + " business-time lead of a sent event over the earliest unsent one %s; probe set-up"
@@ -626,7 +643,8 @@ public final class AlertLatencyBench {
         probes.samples(), probes.missing, grace, probes.negative, probes.ms(0.5), probes.ms(0.99), probes.maxMs(),
         probes.minMs(), lagMaxNs.get() / 1e6, lagMaxInWindowNs / 1e6, maxInFlight, throttled.sum(), throttledInWindow, (drained - loadEnd) / 1e9, load.opened(), load.projects(),
         load.extraOpened(), load.finished(), exhausted, closedClients, errors, kinds(errorKinds),
-        errorSamples.isEmpty() ? "" : " e.g. " + String.join(" | ", errorSamples), driverCpu, verdict,
+        errorSamples.isEmpty() ? "" : " e.g. " + String.join(" | ", errorSamples), driverCpu, driverUsPerRequest,
+        connections, sender.opened.sum(), verdict,
         reasons.isEmpty() ? "" : " (" + reasons + ")", clock, stalled, stalledInWindow, stallWaitNanos / 1_000_000,
         load.waitedNanos() / 1e9, skipped, skippedInWindow, Duration.ofNanos(load.maxLeadMicros() * 1000), setupRequests.sum(),
         followUpRequests.sum(), probeAlertsOther, dataClock ? probeTime(load).toString() : "-");
@@ -634,14 +652,14 @@ public final class AlertLatencyBench {
             + " achieved_pct=%.1f sent_per_s=%.0f sim_events_per_s=%.0f sent_in_window=%d alerts=%d samples=%d missing=%d negative=%d"
             + " p50_ms=%.1f p99_ms=%.1f max_ms=%.1f min_ms=%.1f pacing_lag_max_ms=%.1f pacing_lag_window_max_ms=%.1f"
             + " throttled=%d throttled_in_window=%d closed_early=%d"
-            + " errors=%d error_kinds=%s history_exhausted=%d extra_opened=%d active=%d driver_cpu_pct=%.0f"
+            + " errors=%d error_kinds=%s history_exhausted=%d extra_opened=%d active=%d driver_cpu_pct=%.0f driver_cpu_us_per_req=%.0f connections=%d"
             + " feed_caught_up=%s clock=%s stalled=%d stalled_in_window=%d skipped=%d skipped_in_window=%d stall_wait_s=%.1f"
             + " max_lead_s=%d probe_setups=%d cancellations=%d"
             + " probe_other_alerts=%d verdict=%s reasons=%s%n",
         clients, rate, every, achieved, 100 * achieved / rate, sentRate, simOkInWindow.sum() / seconds, sentInWindow.sum(),
         acceptedAt.size(), probes.samples(), probes.missing, probes.negative, probes.ms(0.5), probes.ms(0.99),
         probes.maxMs(), probes.minMs(), lagMaxNs.get() / 1e6, lagMaxInWindowNs / 1e6, throttled.sum(), throttledInWindow, closedClients, errors, kinds(errorKinds),
-        exhausted, load.extraOpened(), active, driverCpu, caughtUp ? "yes" : "no", clock, stalled, stalledInWindow,
+        exhausted, load.extraOpened(), active, driverCpu, driverUsPerRequest, connections, caughtUp ? "yes" : "no", clock, stalled, stalledInWindow,
         skipped, skippedInWindow, load.waitedNanos() / 1e9, load.maxLeadMicros() / 1_000_000, setupRequests.sum(), followUpRequests.sum(), probeAlertsOther, verdict, reasons.isEmpty() ? "none" : reasons);
 
     // ---------------------------------------------------------------- figures: the simulator's alerts and churn
@@ -693,6 +711,33 @@ public final class AlertLatencyBench {
       webhook.stop();
     }
     System.exit(0);
+  }
+
+  /** CPU time (ns, user + system) of every live Java thread, by thread id (a 1-element array: -1 if unsupported). */
+  private static Map<Long, long[]> threadCpu() {
+    java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    Map<Long, long[]> out = new HashMap<>();
+    for (long id : mx.getAllThreadIds()) out.put(id, new long[] {mx.getThreadCpuTime(id)});
+    return out;
+  }
+
+  /** The window's CPU by thread group (names with their numbers dropped), largest first, as % of a core. */
+  private static String cpuByThread(Map<Long, long[]> before, int seconds) {
+    java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    Map<String, Long> byGroup = new HashMap<>();
+    for (long id : mx.getAllThreadIds()) {
+      java.lang.management.ThreadInfo info = mx.getThreadInfo(id);
+      long now = mx.getThreadCpuTime(id);
+      if (info == null || now < 0) continue;
+      long[] b = before.get(id);
+      long used = now - (b == null || b[0] < 0 ? 0 : b[0]);
+      byGroup.merge(info.getThreadName().replaceAll("[0-9]+", "N"), used, Long::sum);
+    }
+    StringBuilder sb = new StringBuilder();
+    byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+        .forEach(e -> sb.append(String.format(Locale.ROOT, "%s%s %.1f%%", sb.length() == 0 ? "" : ", ", e.getKey(),
+            100.0 * e.getValue() / (seconds * 1e9))));
+    return sb.toString();
   }
 
   /**
