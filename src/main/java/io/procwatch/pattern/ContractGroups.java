@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -235,8 +236,7 @@ final class ContractGroups {
       try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c,
           "UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS VARCHAR ARRAY)) AS k(b, y)", columns,
           "xp_buyer_category s WHERE s.buyer = k.b AND s.fiscal_year = CAST(k.y AS INTEGER) AND s.contracts > 0"))) {
-        q.setArray(1, PatternSql.strings(c, column(chunk, 0)));
-        q.setArray(2, PatternSql.strings(c, column(chunk, 1)));
+        bindColumns(c, q, chunk);
         readRows(q, out);
       }
     }
@@ -281,9 +281,7 @@ final class ContractGroups {
           "p.buyer, k.prefix, " + CONTRACT_COLUMNS, "xp_project p JOIN xp_contract w ON w.project_id = p.project_id"
               + " WHERE p.buyer = k.b AND p.fiscal_year = CAST(k.y AS INTEGER)"
               + " AND SUBSTRING(p.category FROM 1 FOR " + len + ") = k.prefix AND NOT p.cancelled"))) {
-        q.setArray(1, PatternSql.strings(c, column(chunk, 0)));
-        q.setArray(2, PatternSql.strings(c, column(chunk, 1)));
-        q.setArray(3, PatternSql.strings(c, column(chunk, 2)));
+        bindColumns(c, q, chunk);
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) {
             contractRows++;
@@ -319,9 +317,7 @@ final class ContractGroups {
           "UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS VARCHAR ARRAY), CAST(? AS VARCHAR ARRAY)) AS k(b, y, lim)",
           "s.buyer, s.fiscal_year, s.supplier, s.amount, s.contracts", "xp_buyer_supplier s WHERE s.buyer = k.b"
               + " AND s.fiscal_year = CAST(k.y AS INTEGER) AND s.contracts > 0 AND s.amount > CAST(k.lim AS NUMERIC)"))) {
-        q.setArray(1, PatternSql.strings(c, column(chunk, 0)));
-        q.setArray(2, PatternSql.strings(c, column(chunk, 1)));
-        q.setArray(3, PatternSql.strings(c, column(chunk, 2)));
+        bindColumns(c, q, chunk);
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) {
             sumRows++;
@@ -346,9 +342,7 @@ final class ContractGroups {
                   + " WHERE w0.project_id = p.project_id OFFSET 0) w"
               : "xp_project p JOIN xp_contract w ON w.project_id = p.project_id")
               + " WHERE p.buyer = k.b AND p.fiscal_year = CAST(k.y AS INTEGER) AND NOT p.cancelled AND w.supplier = k.s"))) {
-        q.setArray(1, PatternSql.strings(c, column(chunk, 0)));
-        q.setArray(2, PatternSql.strings(c, column(chunk, 1)));
-        q.setArray(3, PatternSql.strings(c, column(chunk, 2)));
+        bindColumns(c, q, chunk);
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) {
             contractRows++;
@@ -397,8 +391,7 @@ final class ContractGroups {
                   + " OFFSET 0) p"
               : "xp_contract w JOIN xp_project p ON p.project_id = w.project_id")
               + " WHERE w.supplier = k.s AND p.buyer = k.b AND " + sole))) {
-        q.setArray(1, PatternSql.strings(c, column(chunk, 0)));
-        q.setArray(2, PatternSql.strings(c, column(chunk, 1)));
+        bindColumns(c, q, chunk);
         readSole(q, out);
       }
     }
@@ -420,6 +413,12 @@ final class ContractGroups {
         out.computeIfAbsent(rs.getString(1), x -> new TreeMap<>()).computeIfAbsent(k.supplier(), x -> new ArrayList<>()).add(k);
       }
     }
+  }
+
+  /** Binds the keys' columns, in order, as the statement's first string arrays (one per column of UNNEST). */
+  private static void bindColumns(Connection c, PreparedStatement q, List<String[]> keys) throws SQLException {
+    int columns = keys.get(0).length;
+    for (int i = 0; i < columns; i++) q.setArray(i + 1, PatternSql.strings(c, column(keys, i)));
   }
 
   private static List<String> column(List<String[]> rows, int i) {
