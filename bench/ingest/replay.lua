@@ -48,14 +48,6 @@ local WAIT_MS = 5
 -- the RESULT line, shared with the other scripts (loaded from beside this file)
 dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "result.lua")
 
-local threads = {}
-local next_tid = 1
-
-function setup(thread)
-  thread:set("tid", next_tid)
-  next_tid = next_tid + 1
-  table.insert(threads, thread)
-end
 
 local function read_state(file, me)
   local f = io.open(file, "r")

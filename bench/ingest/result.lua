@@ -1,6 +1,16 @@
 -- Shared by the wrk scripts of bench/ingest/run (single.lua, simulate.lua, replay.lua): the one "RESULT mode=single
 -- ..." line the run parses. `kinds` are the scripts' own error kinds (from response()); wrk's socket errors are
 -- added here. `extra` is appended as is (" key=value ..."), for the fields a script adds.
+-- Every script numbers wrk's threads (each thread's state gets tid 1..n) and keeps them for done() (`threads`).
+threads = {}
+local next_tid = 1
+
+function setup(thread)
+  thread:set("tid", next_tid)
+  next_tid = next_tid + 1
+  table.insert(threads, thread)
+end
+
 function result_line(summary, latency, good, bad, kinds, extra)
   local all = {}
   for k, v in pairs(kinds) do all[k] = v end

@@ -20,14 +20,6 @@
 -- the RESULT line, shared with the other scripts (loaded from beside this file)
 dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "result.lua")
 
-local threads = {}
-local next_tid = 1
-
-function setup(thread)
-  thread:set("tid", next_tid)
-  next_tid = next_tid + 1
-  table.insert(threads, thread)
-end
 
 function init(args)
   local file = args[1] or error("usage: -- <file.ndjson> <threads>")
