@@ -2,11 +2,13 @@ package io.procwatch.project;
 
 import io.procwatch.infra.CborSerializable;
 import io.procwatch.infra.DataClock;
+import io.procwatch.infra.EntityPluginConfig;
 import io.procwatch.rules.Finding;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.time.Instant;
 import io.procwatch.alert.Alert;
@@ -30,6 +32,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import com.typesafe.config.Config;
 
 /**
  * One procurement project: an event-sourced, sharded entity that judges every fact reported about the
@@ -193,6 +196,7 @@ public final class ProcurementProject
   private final StageListener stages;
   private final org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx;
   private final io.procwatch.alert.AlertHandoff alertHandoff;
+  private final Optional<Config> pluginConfig;
 
   private ProcurementProject(String projectId, Judge judge, Clock clock, int tagCount, int maxFactsPerEvent,
       TimerScheduler<Command> timers, StageListener stages, org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx) {
@@ -209,6 +213,18 @@ public final class ProcurementProject
     this.stages = stages;
     this.ctx = ctx;
     this.alertHandoff = io.procwatch.alert.AlertHandoff.get(ctx.getSystem());
+    this.pluginConfig = EntityPluginConfig.of(ctx.getSystem());
+  }
+
+  /** The system's configuration, marked complete: Pekko then looks the plugins up without merging it per new entity. */
+  @Override
+  public Optional<Config> journalPluginConfig() {
+    return pluginConfig;
+  }
+
+  @Override
+  public Optional<Config> snapshotPluginConfig() {
+    return pluginConfig;
   }
 
   @Override
