@@ -48,7 +48,7 @@ import scala.jdk.javaapi.FutureConverters;
  *     jdbc:postgresql://127.0.0.1:5432/jwb [rowsPerRound] [rounds] [fk]
  * dropdb -h 127.0.0.1 -U postgres jwb
  * </pre>
- * {@code fk}: with event_tag's foreign key to the journal put back (migration V12 dropped it), to see its cost.
+ * {@code fk}: with event_tag's foreign key to the journal put back (migration V13 dropped it), to see its cost.
  * Prints one RESULT line per DAO and batch size (1, 8 and 64 rows a batch, one tag a row, 350-byte payloads as
  * single events write), the median of the rounds after the first.
  */
