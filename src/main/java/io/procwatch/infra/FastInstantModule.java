@@ -47,7 +47,39 @@ public final class FastInstantModule extends SimpleModule {
   /** {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z} as an Instant, or null when {@code s} is not exactly that. */
   static Instant parse(String s) {
     int n = s.length();
-    if (n < 20 || n > 30 || s.charAt(n - 1) != 'Z' || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
+    if (n < 20 || n > 30 || s.charAt(n - 1) != 'Z') return null;
+    return local(s, n - 1, 0);
+  }
+
+  /**
+   * The ingest's {@code occurredAt} ({@link java.time.OffsetDateTime#parse}, ISO-8601 with an offset) read the same
+   * way: {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]} then {@code Z} or {@code +HH:MM} / {@code -HH:MM} (below 18 hours, not
+   * {@code -00:00}), as the Instant {@code OffsetDateTime.parse(s).toInstant()} gives; null for anything else (no
+   * seconds, lower-case letters, an offset with seconds, an invalid date...), which the caller hands to
+   * {@code OffsetDateTime.parse} — so what is accepted, and the error for what is not, stay the JDK's. The formatter
+   * was a quarter of the cost of parsing a bulk line.
+   */
+  public static Instant parseWithOffset(String s) {
+    int n = s.length();
+    if (n < 20 || n > 35) return null;
+    if (s.charAt(n - 1) == 'Z') return local(s, n - 1, 0);
+    int at = n - 6;
+    char sign = s.charAt(at);
+    if ((sign != '+' && sign != '-') || s.charAt(at + 3) != ':') return null;
+    int hours = digits(s, at + 1, 2);
+    int minutes = digits(s, at + 4, 2);
+    if (hours < 0 || hours > 17 || minutes < 0 || minutes > 59) return null;
+    int offset = hours * 3_600 + minutes * 60;
+    if (sign == '-' && offset == 0) return null;
+    return local(s, at, sign == '+' ? offset : -offset);
+  }
+
+  /**
+   * {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]} in {@code s[0, end)}, at {@code offsetSeconds} east of UTC, as an Instant;
+   * null when it is not exactly that or not a valid date and time.
+   */
+  private static Instant local(String s, int end, int offsetSeconds) {
+    if (end < 19 || end > 29 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
         || s.charAt(13) != ':' || s.charAt(16) != ':') {
       return null;
     }
@@ -62,15 +94,15 @@ public final class FastInstantModule extends SimpleModule {
       return null;
     }
     int nanos = 0;
-    if (n > 20) {
-      int fraction = n - 21; // between '.' and 'Z'
+    if (end > 19) {
+      int fraction = end - 20; // between '.' and the end
       if (s.charAt(19) != '.' || fraction < 1 || fraction > 9) return null;
       nanos = digits(s, 20, fraction);
       if (nanos < 0) return null;
       for (int i = fraction; i < 9; i++) nanos *= 10;
     }
     long epochDay = epochDay(year, month, day);
-    return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3_600L + minute * 60L + second, nanos);
+    return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3_600L + minute * 60L + second - offsetSeconds, nanos);
   }
 
   /** The non-negative number of {@code len} decimal digits at {@code from}, or -1. */

@@ -2,7 +2,6 @@ package io.procwatch.infra;
 
 import org.apache.pekko.persistence.AtomicWrite;
 import org.apache.pekko.persistence.jdbc.config.JournalConfig;
-import org.apache.pekko.persistence.jdbc.journal.dao.DefaultJournalDao;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.stream.Materializer;
 import scala.collection.immutable.Seq;
@@ -16,14 +15,14 @@ import slick.jdbc.JdbcProfile;
 /**
  * The journal's DAO of pekko-persistence-jdbc 1.1.1 that answers a recovery's highest-sequence-number query from
  * what the snapshot store's query read just before ({@link RecoverySnapshotDao}, {@link RecoveryHints}) when no
- * write of that persistence id went through this journal since; otherwise, and for everything else, the plugin's own
- * ({@code jdbc-journal.dao} in {@code conf/persistence.conf}).
+ * write of that persistence id went through this journal since; otherwise the plugin's own query. Writes are
+ * {@link BatchJournalDao}'s ({@code jdbc-journal.dao} in {@code conf/persistence.conf} names this class).
  *
  * <p>Every write and delete forgets the ids it touches when it starts and again before its result is handed back:
  * the plugin's journal makes a recovery wait for a write of the same id still in flight and only then reads the
  * highest sequence number, and that read must then see the write.
  */
-public class RecoveryJournalDao extends DefaultJournalDao {
+public class RecoveryJournalDao extends BatchJournalDao {
   private final RecoveryHints hints;
 
   public RecoveryJournalDao(JdbcBackend.JdbcDatabaseDef db, JdbcProfile profile, JournalConfig config,

@@ -75,8 +75,7 @@ public record Fact(
     }
 
     static Class<? extends Data> byName(String name) {
-      for (Class<? extends Data> t : TYPES) if (typeName(t).equals(name)) return t;
-      return null;
+      return name == null ? null : BY_NAME.get(name);
     }
   }
 
@@ -96,6 +95,15 @@ public record Fact(
           ChallengeFiled.class, ChallengeAnswered.class, ProcurementFailed.class, ContractSigned.class,
           ContractPublished.class, ContractAmended.class, Delivered.class, Accepted.class, PaymentMade.class,
           DepositReturned.class, ProjectClosed.class, ProjectCancelled.class);
+
+  /** Every line of a batch names its type: a map, not a scan of the vocabulary. */
+  private static final java.util.Map<String, Class<? extends Data>> BY_NAME = byTypeName();
+
+  private static java.util.Map<String, Class<? extends Data>> byTypeName() {
+    java.util.Map<String, Class<? extends Data>> m = new java.util.HashMap<>();
+    for (Class<? extends Data> t : TYPES) m.put(Data.typeName(t), t);
+    return java.util.Map.copyOf(m);
+  }
 
   // ---------------------------------------------------------------- enumerations of the vocabulary
 

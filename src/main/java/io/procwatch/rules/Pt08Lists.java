@@ -35,6 +35,7 @@ public final class Pt08Lists {
   private static final List<String> NEGATIVE_HEADER = List.of("match", "pattern", "reason");
   private static final List<String> PRICE_HEADER = List.of("category_prefix", "name", "max_unit_price", "basis");
   private static final Pattern CATEGORY_CODE = Pattern.compile("[A-Z][0-9]*");
+  private static final Pattern WHITE_SPACE = Pattern.compile("\\s+");
 
   /** How a negative-list entry is matched against an item. */
   public enum Match {
@@ -64,10 +65,18 @@ public final class Pt08Lists {
   }
 
   private final List<NegativeEntry> negativeList;
+  /**
+   * Each entry's pattern as {@link #negativeMatch} compares it ({@link #normalize}d for a keyword), by index: every
+   * registration is checked against the whole list, and normalizing each pattern again was most of that check.
+   */
+  private final String[] comparedPatterns;
   private final List<UnitPriceStandard> unitPriceStandards;
 
   private Pt08Lists(List<NegativeEntry> negativeList, List<UnitPriceStandard> unitPriceStandards) {
     this.negativeList = List.copyOf(negativeList);
+    this.comparedPatterns = this.negativeList.stream()
+        .map(e -> e.match() == Match.KEYWORD ? normalize(e.pattern()) : e.pattern())
+        .toArray(String[]::new);
     this.unitPriceStandards = List.copyOf(unitPriceStandards);
   }
 
@@ -95,10 +104,11 @@ public final class Pt08Lists {
   public Optional<NegativeEntry> negativeMatch(String itemName, String categoryCode) {
     String name = normalize(itemName);
     String code = normalizeCode(categoryCode);
-    for (NegativeEntry entry : negativeList) {
+    for (int i = 0; i < comparedPatterns.length; i++) {
+      NegativeEntry entry = negativeList.get(i);
       boolean hit = switch (entry.match()) {
-        case KEYWORD -> !name.isEmpty() && name.contains(normalize(entry.pattern()));
-        case CATEGORY -> !code.isEmpty() && code.startsWith(entry.pattern());
+        case KEYWORD -> !name.isEmpty() && name.contains(comparedPatterns[i]);
+        case CATEGORY -> !code.isEmpty() && code.startsWith(comparedPatterns[i]);
       };
       if (hit) {
         return Optional.of(entry);
@@ -301,7 +311,7 @@ public final class Pt08Lists {
     if (text == null) {
       return "";
     }
-    return Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT).replaceAll("\\s+", "");
+    return WHITE_SPACE.matcher(Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT)).replaceAll("");
   }
 
   private static String normalizeCode(String code) {

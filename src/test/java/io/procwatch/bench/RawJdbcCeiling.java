@@ -46,8 +46,8 @@ final class RawJdbcCeiling {
           + " event_ser_manifest VARCHAR(255) NOT NULL, event_payload BYTEA NOT NULL, meta_ser_id INTEGER,"
           + " meta_ser_manifest VARCHAR(255), meta_payload BYTEA, PRIMARY KEY(persistence_id, sequence_number))");
       s.execute("CREATE UNIQUE INDEX " + journal + "_ordering_idx ON " + journal + "(ordering)");
-      s.execute("CREATE TABLE " + tagTable + " (event_id BIGINT, tag VARCHAR(256), PRIMARY KEY(event_id, tag),"
-          + " CONSTRAINT fk_" + journal + " FOREIGN KEY(event_id) REFERENCES " + journal + "(ordering) ON DELETE CASCADE)");
+      // without a foreign key to the journal, as the service's event_tag since migration V13
+      s.execute("CREATE TABLE " + tagTable + " (event_id BIGINT, tag VARCHAR(256), PRIMARY KEY(event_id, tag))");
     }
 
     byte[] payload = new byte[payloadBytes];

@@ -53,6 +53,59 @@ class FastInstantModuleTest {
     }
   }
 
+  /**
+   * The ingest's occurredAt: for random date-times, fractions and offsets written the usual way, the fast reading
+   * gives OffsetDateTime.parse's Instant; for texts changed one character at a time (and other shapes) it gives either
+   * that same Instant or null (left to OffsetDateTime.parse), never another Instant or an Instant where the JDK
+   * refuses.
+   */
+  @Test
+  void readsOccurredAtAsOffsetDateTimeParseDoes() {
+    Random r = new Random(11);
+    long min = Instant.parse("0000-01-02T00:00:00Z").getEpochSecond();
+    long max = Instant.parse("9999-12-30T23:59:59Z").getEpochSecond();
+    String alphabet = "0123456789-+:.TZtz 9";
+    int fast = 0;
+    for (int i = 0; i < 100_000; i++) {
+      long seconds = i % 2 == 0 ? min + (long) (r.nextDouble() * (max - min))
+          : Instant.parse("2024-01-01T00:00:00Z").getEpochSecond() + r.nextInt(3 * 366 * 86_400);
+      int nanos = switch (i % 3) {
+        case 0 -> 0;
+        case 1 -> r.nextInt(1000) * 1_000_000;
+        default -> r.nextInt(1_000_000_000);
+      };
+      java.time.ZoneOffset offset = i % 5 == 0 ? java.time.ZoneOffset.UTC
+          : java.time.ZoneOffset.ofTotalSeconds((r.nextInt(36 * 4 + 1) - 18 * 4) * 900);
+      String s = java.time.OffsetDateTime.ofInstant(Instant.ofEpochSecond(seconds, nanos), offset).toString();
+      Instant expected = java.time.OffsetDateTime.parse(s).toInstant();
+      Instant got = FastInstantModule.parseWithOffset(s);
+      if (Math.abs(offset.getTotalSeconds()) < 18 * 3600 && s.charAt(16) == ':') {
+        assertThat(got).as(s).isEqualTo(expected);
+        fast++;
+      } else if (got != null) {
+        assertThat(got).as(s).isEqualTo(expected);
+      }
+      char[] c = s.toCharArray();
+      c[r.nextInt(c.length)] = alphabet.charAt(r.nextInt(alphabet.length()));
+      assertSameOrLeft(new String(c));
+    }
+    assertThat(fast).isGreaterThan(50_000);
+    for (String s : List.of("2026-03-02T10:15:00+08:00", "2026-03-02T10:15:00.5-05:30", "2024-02-29T23:59:59.123456789Z",
+        "2026-03-02T10:15+08:00", "2026-03-02t10:15:00+08:00", "2026-03-02T10:15:00z", "2026-03-02T10:15:00-00:00",
+        "2026-03-02T10:15:00+18:00", "2026-03-02T10:15:00+08:00:00", "2026-03-02T10:15:00+0800", "2025-02-29T10:15:00Z",
+        "2026-03-02T24:00:00+08:00", "2026-03-02T10:15:00.+08:00", "2026-03-02T10:15:00", "+12026-03-02T10:15:00Z")) {
+      assertSameOrLeft(s);
+    }
+    assertThat(FastInstantModule.parseWithOffset("2026-03-02T10:15:00+08:00"))
+        .isEqualTo(Instant.parse("2026-03-02T02:15:00Z"));
+  }
+
+  private static void assertSameOrLeft(String s) {
+    Instant got = FastInstantModule.parseWithOffset(s);
+    if (got == null) return;
+    assertThat(got).as(s).isEqualTo(java.time.OffsetDateTime.parse(s).toInstant());
+  }
+
   @Test
   void leavesAnythingElseToJackson() {
     for (String s : List.of("2025-02-29T00:00:00Z", "1900-02-29T00:00:00Z", "2025-04-31T00:00:00Z", "2025-13-01T00:00:00Z",
