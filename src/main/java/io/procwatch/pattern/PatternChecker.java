@@ -329,30 +329,69 @@ public final class PatternChecker implements AutoCloseable {
     Map<String, SupplierFigures> out = new LinkedHashMap<>();
     if (suppliers.isEmpty()) return out;
     Map<String, int[]> counts = bidCounts(c, "s", suppliers, since.xp07());
-    Map<String, int[]> wins = new HashMap<>();
+    Map<String, int[]> wins = awardCounts(c, suppliers, since.xp04());
     Map<String, int[]> projects = new HashMap<>();
     Map<String, Set<String>> prefixes = new HashMap<>();
-    for (List<String> chunk : PatternSql.chunks(suppliers)) {
-      try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c, PatternSql.keys("k", "s"), "b.supplier, p.award_supplier",
-          "xp_bid b JOIN xp_project p ON p.project_id = b.project_id WHERE b.supplier = k.s AND NOT p.cancelled"
-              + " AND NOT b.disqualified AND p.award_supplier IS NOT NULL AND p.award_at >= ?"))) {
-        q.setArray(1, PatternSql.strings(c, chunk));
-        q.setTimestamp(2, java.sql.Timestamp.from(since.xp04()));
-        try (ResultSet rs = q.executeQuery()) {
-          while (rs.next()) {
-            int[] w = wins.computeIfAbsent(rs.getString(1), k -> new int[2]);
-            w[0]++;
-            if (rs.getString(2).equals(rs.getString(1))) w[1]++;
-          }
-        }
-      }
-    }
     processCounts(c, suppliers, prefixLen, since.xp06(), projects, prefixes);
     for (String s : suppliers) {
       int[] w = wins.getOrDefault(s, new int[2]);
       int[] n = counts.get(s);
       out.put(s, new SupplierFigures(w[0], w[1], n[0], n[1], projects.getOrDefault(s, new int[1])[0],
           prefixes.getOrDefault(s, Set.of()).size()));
+    }
+    return out;
+  }
+
+  /**
+   * XP04: per supplier {processes awarded at or after {@code since} and not cancelled in which it had a valid bid, wins
+   * among them}. The months after the one {@code since} lies in come from {@code xp_supplier_award_count} (V12: a row
+   * per month of award, at most 13 of them); that first month — unless the window starts exactly at its beginning —
+   * from the supplier's bid rows in processes awarded in that month only (an index range on {@code xp_bid (supplier,
+   * award_at)}: each bid row keeps its project's award time).
+   */
+  static Map<String, int[]> awardCounts(Connection c, Collection<String> suppliers, java.time.Instant since)
+      throws Exception {
+    Map<String, int[]> out = new HashMap<>();
+    int first = PatternSql.ym(since);
+    boolean whole = PatternSql.monthStart(since);
+    Set<String> partial = new LinkedHashSet<>();
+    for (List<String> chunk : PatternSql.chunks(suppliers)) {
+      try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c, PatternSql.keys("k", "s"),
+          "n.supplier, n.ym, n.processes, n.wins", "xp_supplier_award_count n WHERE n.supplier = k.s AND n.ym >= ?"
+              + " AND n.processes <> 0"))) {
+        q.setArray(1, PatternSql.strings(c, chunk));
+        q.setInt(2, first);
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            if (rs.getInt(2) > first || whole) {
+              int[] n = out.computeIfAbsent(rs.getString(1), k -> new int[2]);
+              n[0] += rs.getInt(3);
+              n[1] += rs.getInt(4);
+            } else {
+              partial.add(rs.getString(1));
+            }
+          }
+        }
+      }
+    }
+    for (List<String> chunk : PatternSql.chunks(partial)) {
+      // the winner as a probe of the project by its key for each bid row (null if cancelled): a join was planned as a
+      // scan of every awarded project, the month's bid rows being estimated as many as the projects
+      try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c, PatternSql.keys("k", "s"),
+          "b.supplier, (SELECT p.award_supplier FROM xp_project p WHERE p.project_id = b.project_id AND NOT p.cancelled)",
+          "xp_bid b WHERE b.supplier = k.s AND b.award_at >= ? AND b.award_at < ? AND NOT b.disqualified"))) {
+        q.setArray(1, PatternSql.strings(c, chunk));
+        q.setTimestamp(2, java.sql.Timestamp.from(since));
+        q.setTimestamp(3, java.sql.Timestamp.from(PatternSql.nextMonth(since)));
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            if (rs.getString(2) == null) continue; // cancelled
+            int[] n = out.computeIfAbsent(rs.getString(1), k -> new int[2]);
+            n[0]++;
+            if (rs.getString(2).equals(rs.getString(1))) n[1]++;
+          }
+        }
+      }
     }
     return out;
   }

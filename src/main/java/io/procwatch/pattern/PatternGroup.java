@@ -80,8 +80,11 @@ final class PatternGroup {
     int bids;
     boolean disqualified, isNew, changed;
     final Instant receivedAt;
+    /** The project's award time (V12), kept on the row for XP04's first month; null while not awarded. */
+    Instant awardAt;
 
-    Bid(String projectId, String supplier, String buyer, BigDecimal amount, int bids, boolean disqualified, Instant receivedAt) {
+    Bid(String projectId, String supplier, String buyer, BigDecimal amount, int bids, boolean disqualified, Instant receivedAt,
+        Instant awardAt) {
       this.projectId = projectId;
       this.supplier = supplier;
       this.buyer = buyer;
@@ -89,6 +92,7 @@ final class PatternGroup {
       this.bids = bids;
       this.disqualified = disqualified;
       this.receivedAt = receivedAt;
+      this.awardAt = awardAt;
     }
   }
 
@@ -131,6 +135,8 @@ final class PatternGroup {
   private final Set<String> touched = new HashSet<>();
   /** XP06: processes added per (supplier, month of its latest touch, category), V11; key (supplier, ym, category). */
   private final Map<SumKey, int[]> supplierProcesses = new TreeMap<>();
+  /** XP04: {processes, wins} added per (supplier, month of the award), V12; key (supplier, ym). */
+  private final Map<SumKey, int[]> supplierAwards = new TreeMap<>();
 
   /**
    * A row of {@code xp_buyer_category} (key: category, kind, method) or {@code xp_buyer_supplier} (key: supplier);
@@ -180,6 +186,7 @@ final class PatternGroup {
       contribute(id, -1);
     }
     for (String id : touched) processes(id, -1);
+    awards(-1);
     for (Item item : items) {
       Project p = projects.get(item.projectId());
       if (p != null && item.seq() <= p.lastSeq) continue; // already counted: a replay
@@ -196,6 +203,8 @@ final class PatternGroup {
       if (before == null || !before.signature().equals(signature(id))) markContracts(id, before);
     }
     for (String id : touched) processes(id, 1);
+    copyAwardTimes();
+    awards(1);
     write();
   }
 
@@ -230,6 +239,42 @@ final class PatternGroup {
     for (var e : last.entrySet()) {
       supplierProcesses.computeIfAbsent(new SumKey(e.getKey(), PatternSql.ym(e.getValue()), p.category, "", ""),
           x -> new int[1])[0] += sign;
+    }
+  }
+
+  /**
+   * XP04: adds (sign 1) or subtracts (sign −1) what each bid row in memory adds to its supplier's award counts now — a
+   * process, and a win if the supplier is the one it is awarded to, in the Shanghai month of the award — for a valid
+   * bid in a process that is awarded and not cancelled. A row's part depends only on the row and its project; the
+   * facts that change a project's award or cancellation make the group read all its rows ({@link #load}), and a bid
+   * or a disqualification reads its own row, so the rows not read keep what they added.
+   */
+  private void awards(int sign) {
+    for (Map<String, Bid> rows : bids.values()) {
+      for (Bid b : rows.values()) {
+        Project p = projects.get(b.projectId);
+        if (p == null || p.cancelled || p.awardSupplier == null || p.awardAt == null || b.disqualified) continue;
+        int[] n = supplierAwards.computeIfAbsent(new SumKey(b.supplier, PatternSql.ym(p.awardAt), "", "", ""),
+            x -> new int[2]);
+        n[0] += sign;
+        if (b.supplier.equals(p.awardSupplier)) n[1] += sign;
+      }
+    }
+  }
+
+  /**
+   * Each bid row in memory takes its project's award time (XP04's first month is an index range over it); the rows
+   * not read belong to projects whose award the group did not change.
+   */
+  private void copyAwardTimes() {
+    for (Map<String, Bid> rows : bids.values()) {
+      for (Bid b : rows.values()) {
+        Project p = projects.get(b.projectId);
+        Instant at = p == null ? null : p.awardAt;
+        if (java.util.Objects.equals(b.awardAt, at)) continue;
+        b.awardAt = at;
+        b.changed = true;
+      }
     }
   }
 
@@ -303,7 +348,7 @@ final class PatternGroup {
         }
       }
     }
-    String bidColumns = "b.project_id, b.supplier, b.buyer, b.amount, b.bids, b.disqualified, b.received_at";
+    String bidColumns = "b.project_id, b.supplier, b.buyer, b.amount, b.bids, b.disqualified, b.received_at, b.award_at";
     for (List<String> chunk : PatternSql.chunks(whole)) {
       try (PreparedStatement q = conn.prepareStatement(PatternSql.perKey(conn, PatternSql.keys("k", "id"), bidColumns,
           "xp_bid b WHERE b.project_id = k.id"))) {
@@ -358,8 +403,9 @@ final class PatternGroup {
     try (ResultSet rs = q.executeQuery()) {
       while (rs.next()) {
         String p = rs.getString(1), s = rs.getString(2);
+        java.sql.Timestamp awardAt = rs.getTimestamp(8);
         Bid b = new Bid(p, s, rs.getString(3), rs.getBigDecimal(4), rs.getInt(5), rs.getBoolean(6),
-            rs.getTimestamp(7).toInstant());
+            rs.getTimestamp(7).toInstant(), awardAt == null ? null : awardAt.toInstant());
         bids.computeIfAbsent(p, x -> new LinkedHashMap<>()).put(s, b);
       }
     }
@@ -394,7 +440,7 @@ final class PatternGroup {
       Map<String, Bid> rows = bids.computeIfAbsent(id, x -> new LinkedHashMap<>());
       Bid row = rows.get(b.supplier());
       if (row == null) {
-        row = new Bid(id, b.supplier(), p.buyer, b.amount(), 1, false, fact.occurredAt());
+        row = new Bid(id, b.supplier(), p.buyer, b.amount(), 1, false, fact.occurredAt(), p.awardAt);
         row.isNew = true;
         rows.put(b.supplier(), row);
       } else {
@@ -531,8 +577,8 @@ final class PatternGroup {
     List<Bid> newBids = new ArrayList<>(), changedBids = new ArrayList<>();
     splitBids(newBids, changedBids);
     if (!newBids.isEmpty()) {
-      batch("INSERT INTO xp_bid (project_id, supplier, buyer, amount, bids, disqualified, received_at)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?)", newBids, (ps, b) -> {
+      batch("INSERT INTO xp_bid (project_id, supplier, buyer, amount, bids, disqualified, received_at, award_at)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", newBids, (ps, b) -> {
             ps.setString(1, b.projectId);
             ps.setString(2, b.supplier);
             ps.setString(3, b.buyer);
@@ -540,16 +586,18 @@ final class PatternGroup {
             ps.setInt(5, b.bids);
             ps.setBoolean(6, b.disqualified);
             Sql.setInstant(ps, 7, b.receivedAt);
+            Sql.setInstant(ps, 8, b.awardAt);
           });
     }
     if (!changedBids.isEmpty()) {
-      batch("UPDATE xp_bid SET amount = ?, bids = ?, disqualified = ? WHERE project_id = ? AND supplier = ?", changedBids,
-          (ps, b) -> {
+      batch("UPDATE xp_bid SET amount = ?, bids = ?, disqualified = ?, award_at = ? WHERE project_id = ? AND supplier = ?",
+          changedBids, (ps, b) -> {
             ps.setBigDecimal(1, b.amount);
             ps.setInt(2, b.bids);
             ps.setBoolean(3, b.disqualified);
-            ps.setString(4, b.projectId);
-            ps.setString(5, b.supplier);
+            Sql.setInstant(ps, 4, b.awardAt);
+            ps.setString(5, b.projectId);
+            ps.setString(6, b.supplier);
           });
     }
     List<Contract> newContracts = new ArrayList<>(), changedContracts = new ArrayList<>();
@@ -619,13 +667,16 @@ final class PatternGroup {
     List<Bid> newBids = new ArrayList<>(), changedBids = new ArrayList<>();
     splitBids(newBids, changedBids);
     List<Object[]> rows = new ArrayList<>();
-    for (Bid b : newBids) rows.add(new Object[] {b.projectId, b.supplier, b.buyer, b.amount, b.bids, b.disqualified, b.receivedAt});
+    for (Bid b : newBids) {
+      rows.add(new Object[] {b.projectId, b.supplier, b.buyer, b.amount, b.bids, b.disqualified, b.receivedAt, b.awardAt});
+    }
     insert("xp_bid", new String[] {"project_id VARCHAR", "supplier VARCHAR", "buyer VARCHAR", "amount NUMERIC",
-        "bids INTEGER", "disqualified BOOLEAN", "received_at TIMESTAMP WITH TIME ZONE"}, rows, "");
+        "bids INTEGER", "disqualified BOOLEAN", "received_at TIMESTAMP WITH TIME ZONE", "award_at TIMESTAMP WITH TIME ZONE"},
+        rows, "");
     rows = new ArrayList<>();
-    for (Bid b : changedBids) rows.add(new Object[] {b.projectId, b.supplier, b.amount, b.bids, b.disqualified});
+    for (Bid b : changedBids) rows.add(new Object[] {b.projectId, b.supplier, b.amount, b.bids, b.disqualified, b.awardAt});
     update("xp_bid", new String[] {"project_id VARCHAR", "supplier VARCHAR"},
-        new String[] {"amount NUMERIC", "bids INTEGER", "disqualified BOOLEAN"}, rows);
+        new String[] {"amount NUMERIC", "bids INTEGER", "disqualified BOOLEAN", "award_at TIMESTAMP WITH TIME ZONE"}, rows);
     List<Contract> newContracts = new ArrayList<>(), changedContracts = new ArrayList<>();
     splitContracts(newContracts, changedContracts);
     String[] contract = {"supplier VARCHAR", "amount NUMERIC", "signed_at TIMESTAMP WITH TIME ZONE"};
@@ -679,6 +730,16 @@ final class PatternGroup {
     insert("xp_supplier_process_count", new String[] {"supplier VARCHAR", "ym INTEGER", "category VARCHAR",
         "processes INTEGER"}, rows, " ORDER BY 1, 2, 3 ON CONFLICT (supplier, ym, category) DO UPDATE SET"
             + " processes = xp_supplier_process_count.processes + EXCLUDED.processes");
+    // XP04's award counts after them, in key order likewise
+    rows = new ArrayList<>();
+    for (var e : supplierAwards.entrySet()) {
+      int[] n = e.getValue();
+      if (n[0] != 0 || n[1] != 0) rows.add(new Object[] {e.getKey().buyer(), e.getKey().fiscalYear(), n[0], n[1]});
+    }
+    insert("xp_supplier_award_count", new String[] {"supplier VARCHAR", "ym INTEGER", "processes INTEGER", "wins INTEGER"},
+        rows, " ORDER BY 1, 2 ON CONFLICT (supplier, ym) DO UPDATE SET"
+            + " processes = xp_supplier_award_count.processes + EXCLUDED.processes,"
+            + " wins = xp_supplier_award_count.wins + EXCLUDED.wins");
   }
 
   /** H2: the contract sums, one MERGE a row in key order (retried like the counters). */
@@ -708,6 +769,21 @@ final class PatternGroup {
         ps.setInt(2, e.getKey().fiscalYear());
         ps.setString(3, e.getKey().a());
         ps.setInt(4, e.getValue()[0]);
+        upsert(ps);
+      }
+    }
+    try (PreparedStatement ps = conn.prepareStatement("MERGE INTO xp_supplier_award_count t USING (VALUES"
+        + " (CAST(? AS VARCHAR(256)), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER)))"
+        + " s (supplier, ym, processes, wins) ON t.supplier = s.supplier AND t.ym = s.ym"
+        + " WHEN MATCHED THEN UPDATE SET processes = t.processes + s.processes, wins = t.wins + s.wins"
+        + " WHEN NOT MATCHED THEN INSERT (supplier, ym, processes, wins) VALUES (s.supplier, s.ym, s.processes, s.wins)")) {
+      for (var e : supplierAwards.entrySet()) {
+        int[] n = e.getValue();
+        if (n[0] == 0 && n[1] == 0) continue;
+        ps.setString(1, e.getKey().buyer());
+        ps.setInt(2, e.getKey().fiscalYear());
+        ps.setInt(3, n[0]);
+        ps.setInt(4, n[1]);
         upsert(ps);
       }
     }

@@ -80,6 +80,9 @@ class PatternGroupTest {
         db.handle(history);
         assertThat(db.tables(true)).isEqualTo(before);
         assertCountersEqualRecomputation(db);
+        try (Connection c = db.db.dataSource().getConnection()) {
+          SupplierAwardCountsTest.assertTableEqualsRecomputation(c, "seed " + seed);
+        }
         grouped = db.tables(true);
         counters = db.counters();
         assertThat(counters).isNotEmpty();
@@ -391,14 +394,17 @@ class PatternGroupTest {
       return out;
     }
 
-    /** The pattern tables as text; {@code all}: also last_seq, the bids' buyer, the counters and the marked owners. */
+    /**
+     * The pattern tables as text; {@code all}: also last_seq, the bids' buyer and award time, the counters and the
+     * marked owners.
+     */
     String tables(boolean all) throws Exception {
       try (Connection c = db.dataSource().getConnection()) {
         return query(c, "SELECT project_id, buyer, category, category_kind, fiscal_year, method, cancelled, award_supplier,"
             + " award_amount, award_at" + (all ? ", last_seq" : "") + " FROM xp_project ORDER BY project_id")
             + "\n" + query(c, "SELECT project_id, contract_id, supplier, amount, signed_at FROM xp_contract"
             + " ORDER BY project_id, contract_id")
-            + "\n" + query(c, "SELECT project_id, supplier, amount, bids, disqualified, received_at" + (all ? ", buyer" : "")
+            + "\n" + query(c, "SELECT project_id, supplier, amount, bids, disqualified, received_at" + (all ? ", buyer, award_at" : "")
             + " FROM xp_bid ORDER BY project_id, supplier")
             + (all ? "\n" + counterPairs() + "\n" + query(c, "SELECT DISTINCT owner FROM xp_dirty"
                 // the contract groups a run marks depend on where its groups end (a supplier a contract had only
@@ -409,7 +415,9 @@ class PatternGroupTest {
                 + "\n" + query(c, "SELECT buyer, fiscal_year, supplier, amount, contracts FROM xp_buyer_supplier"
                 + " WHERE contracts <> 0 OR amount <> 0 ORDER BY 1, 2, 3")
                 + "\n" + query(c, "SELECT supplier, ym, category, processes FROM xp_supplier_process_count"
-                + " WHERE processes <> 0 ORDER BY 1, 2, 3") : "");
+                + " WHERE processes <> 0 ORDER BY 1, 2, 3")
+                + "\n" + query(c, "SELECT supplier, ym, processes, wins FROM xp_supplier_award_count"
+                + " WHERE processes <> 0 OR wins <> 0 ORDER BY 1, 2") : "");
       }
     }
 
