@@ -15,7 +15,6 @@ import io.procwatch.sim.History;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -119,9 +118,9 @@ class ContractGroupsTest {
       }
       db.migrate(null);
       try (Connection c = db.db.dataSource().getConnection()) {
-        assertThat(rows(c, "SELECT * FROM xp_buyer_category")).containsExactlyInAnyOrder("B1|2026|A02|GOODS||7|1|",
+        assertThat(Db.rows(c, "SELECT * FROM xp_buyer_category")).containsExactlyInAnyOrder("B1|2026|A02|GOODS||7|1|",
             "B1|2026|A02|GOODS|INQUIRY|110.5|2|", "B2|2025|C01|SERVICES|SINGLE_SOURCE|5|1|");
-        assertThat(rows(c, "SELECT * FROM xp_buyer_supplier")).containsExactlyInAnyOrder("B1|2026|S1|107.5|2|", "B1|2026|S2|10|1|",
+        assertThat(Db.rows(c, "SELECT * FROM xp_buyer_supplier")).containsExactlyInAnyOrder("B1|2026|S1|107.5|2|", "B1|2026|S2|10|1|",
             "B2|2025|S1|5|1|");
         assertSumsEqualRecomputation(c);
       }
@@ -130,32 +129,18 @@ class ContractGroupsTest {
 
   /** Every non-empty row of the sums equals the GROUP BY over the live contracts; an emptied row holds nothing. */
   private static void assertSumsEqualRecomputation(Connection c) throws Exception {
-    assertThat(rows(c, "SELECT buyer, fiscal_year, category, category_kind, method, amount, contracts FROM xp_buyer_category"
-        + " WHERE contracts <> 0 OR amount <> 0")).isEqualTo(rows(c, "SELECT p.buyer, p.fiscal_year, p.category,"
+    assertThat(Db.rows(c, "SELECT buyer, fiscal_year, category, category_kind, method, amount, contracts FROM xp_buyer_category"
+        + " WHERE contracts <> 0 OR amount <> 0")).isEqualTo(Db.rows(c, "SELECT p.buyer, p.fiscal_year, p.category,"
         + " p.category_kind, COALESCE(p.method, ''), SUM(w.amount), COUNT(*) FROM xp_project p JOIN xp_contract w"
         + " ON w.project_id = p.project_id WHERE NOT p.cancelled"
         + " GROUP BY p.buyer, p.fiscal_year, p.category, p.category_kind, COALESCE(p.method, '')"));
-    assertThat(rows(c, "SELECT buyer, fiscal_year, supplier, amount, contracts FROM xp_buyer_supplier"
-        + " WHERE contracts <> 0 OR amount <> 0")).isEqualTo(rows(c, "SELECT p.buyer, p.fiscal_year, w.supplier,"
+    assertThat(Db.rows(c, "SELECT buyer, fiscal_year, supplier, amount, contracts FROM xp_buyer_supplier"
+        + " WHERE contracts <> 0 OR amount <> 0")).isEqualTo(Db.rows(c, "SELECT p.buyer, p.fiscal_year, w.supplier,"
         + " SUM(w.amount), COUNT(*) FROM xp_project p JOIN xp_contract w ON w.project_id = p.project_id"
         + " WHERE NOT p.cancelled GROUP BY p.buyer, p.fiscal_year, w.supplier"));
   }
 
-  private static Set<String> rows(Connection c, String sql) throws Exception {
-    Set<String> out = new TreeSet<>();
-    try (PreparedStatement q = c.prepareStatement(sql); ResultSet rs = q.executeQuery()) {
-      int cols = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 1; i <= cols; i++) {
-          Object v = rs.getObject(i);
-          b.append(v instanceof BigDecimal d ? d.stripTrailingZeros().toPlainString() : String.valueOf(v)).append('|');
-        }
-        out.add(b.toString());
-      }
-    }
-    return out;
-  }
+
 
   /**
    * A simulator history of few buyers and suppliers (so that sums reach the thresholds and suppliers repeat), in

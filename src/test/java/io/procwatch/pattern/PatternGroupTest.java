@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.pekko.persistence.query.Offset;
@@ -324,6 +325,26 @@ class PatternGroupTest {
   // ------------------------------------------------------------------ a migrated database, H2 or PostgreSQL
 
   static final class Db implements AutoCloseable {
+    /**
+     * The rows a query returns, each as its columns joined, decimals without trailing zeros: for comparing a table
+     * with a recomputation (or a former query) whose column types may differ in scale.
+     */
+    static Set<String> rows(Connection c, String sql) throws Exception {
+      Set<String> out = new TreeSet<>();
+      try (PreparedStatement q = c.prepareStatement(sql); ResultSet rs = q.executeQuery()) {
+        int cols = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+          StringBuilder b = new StringBuilder();
+          for (int i = 1; i <= cols; i++) {
+            Object v = rs.getObject(i);
+            b.append(v instanceof BigDecimal d ? d.stripTrailingZeros().toPlainString() : String.valueOf(v)).append('|');
+          }
+          out.add(b.toString());
+        }
+      }
+      return out;
+    }
+
     final Database db;
     final Vendor vendor;
     private final Postgres.FreshDatabase pg;

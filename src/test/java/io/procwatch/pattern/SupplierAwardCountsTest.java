@@ -143,9 +143,9 @@ class SupplierAwardCountsTest {
       }
       db.migrate(null);
       try (Connection c = db.db.dataSource().getConnection()) {
-        assertThat(rows(c, "SELECT supplier, ym, processes, wins FROM xp_supplier_award_count")).containsExactlyInAnyOrder(
+        assertThat(Db.rows(c, "SELECT supplier, ym, processes, wins FROM xp_supplier_award_count")).containsExactlyInAnyOrder(
             "S1|202601|1|0|", "S1|202602|1|1|", "S2|202601|1|1|", "S2|202602|1|0|");
-        assertThat(rows(c, RECOMPUTE)).isEqualTo(rows(c, "SELECT supplier, ym, processes, wins FROM xp_supplier_award_count"));
+        assertThat(Db.rows(c, RECOMPUTE)).isEqualTo(Db.rows(c, "SELECT supplier, ym, processes, wins FROM xp_supplier_award_count"));
         assertThat(count(c, "SELECT COUNT(*) FROM xp_bid b JOIN xp_project p ON p.project_id = b.project_id"
             + " WHERE b.award_at IS NOT DISTINCT FROM p.award_at")).isEqualTo(7);
         assertThat(count(c, "SELECT COUNT(*) FROM xp_bid WHERE award_at IS NULL")).isEqualTo(1);
@@ -179,8 +179,8 @@ class SupplierAwardCountsTest {
 
   /** The table's non-zero rows against V12's backfill query over the tables as they are now. */
   static void assertTableEqualsRecomputation(Connection c, String when) throws Exception {
-    assertThat(rows(c, "SELECT supplier, ym, processes, wins FROM xp_supplier_award_count WHERE processes <> 0 OR wins <> 0"))
-        .as("award counts " + when).isEqualTo(rows(c, RECOMPUTE));
+    assertThat(Db.rows(c, "SELECT supplier, ym, processes, wins FROM xp_supplier_award_count WHERE processes <> 0 OR wins <> 0"))
+        .as("award counts " + when).isEqualTo(Db.rows(c, RECOMPUTE));
   }
 
   /** The award times of the awarded, live processes. */
@@ -208,18 +208,7 @@ class SupplierAwardCountsTest {
     return out;
   }
 
-  private static Set<String> rows(Connection c, String sql) throws Exception {
-    Set<String> out = new TreeSet<>();
-    try (PreparedStatement q = c.prepareStatement(sql); ResultSet rs = q.executeQuery()) {
-      int cols = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 1; i <= cols; i++) b.append(rs.getString(i)).append('|');
-        out.add(b.toString());
-      }
-    }
-    return out;
-  }
+
 
   /**
    * A simulator history with many tenders among few suppliers (so that they repeat), in business-time order, with,

@@ -10,7 +10,6 @@ import io.procwatch.sim.Generator;
 import io.procwatch.sim.History;
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
@@ -59,8 +58,8 @@ class SupplierProcessCountsTest {
         db.handle(group);
         i += n;
         try (Connection c = db.db.dataSource().getConnection()) {
-          assertThat(rows(c, "SELECT supplier, ym, category, processes FROM xp_supplier_process_count WHERE processes <> 0"))
-              .as("counts after " + i + " rows").isEqualTo(rows(c, PatternGroupTestSql.RECOMPUTE));
+          assertThat(Db.rows(c, "SELECT supplier, ym, category, processes FROM xp_supplier_process_count WHERE processes <> 0"))
+              .as("counts after " + i + " rows").isEqualTo(Db.rows(c, PatternGroupTestSql.RECOMPUTE));
           Set<String> suppliers = new TreeSet<>();
           try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT DISTINCT award_supplier FROM xp_project"
               + " WHERE award_supplier IS NOT NULL UNION SELECT DISTINCT supplier FROM xp_contract")) {
@@ -119,9 +118,9 @@ class SupplierProcessCountsTest {
       }
       db.migrate(null);
       try (Connection c = db.db.dataSource().getConnection()) {
-        assertThat(rows(c, "SELECT supplier, ym, category, processes FROM xp_supplier_process_count")).containsExactlyInAnyOrder(
+        assertThat(Db.rows(c, "SELECT supplier, ym, category, processes FROM xp_supplier_process_count")).containsExactlyInAnyOrder(
             "S1|202602|A02|1|", "S1|202603|C01|1|", "S2|202603|A02|1|", "S3|202601|A02|1|");
-        assertThat(rows(c, PatternGroupTestSql.RECOMPUTE)).isEqualTo(rows(c, "SELECT * FROM xp_supplier_process_count"));
+        assertThat(Db.rows(c, PatternGroupTestSql.RECOMPUTE)).isEqualTo(Db.rows(c, "SELECT * FROM xp_supplier_process_count"));
       }
     }
   }
@@ -148,18 +147,7 @@ class SupplierProcessCountsTest {
     }
   }
 
-  private static Set<String> rows(Connection c, String sql) throws Exception {
-    Set<String> out = new TreeSet<>();
-    try (PreparedStatement q = c.prepareStatement(sql); ResultSet rs = q.executeQuery()) {
-      int cols = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 1; i <= cols; i++) b.append(rs.getObject(i)).append('|');
-        out.add(b.toString());
-      }
-    }
-    return out;
-  }
+
 
   /**
    * A simulator history of few suppliers (so that they repeat), in business-time order, with, after an award: now and
