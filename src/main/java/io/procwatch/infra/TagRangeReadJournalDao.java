@@ -107,8 +107,7 @@ public class TagRangeReadJournalDao extends DefaultReadJournalDao {
   private List<Try<Tuple3<PersistentRepr, Set<String>, Object>>> page(String tag, long offset, long maxOffset, long max) {
     List<Try<Tuple3<PersistentRepr, Set<String>, Object>>> out = new ArrayList<>();
     Set<String> noTags = scala.collection.immutable.Set$.MODULE$.empty();
-    try (Connection c = db().source().createConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      customPlans(ps);
+    try (Connection c = db().source().createConnection(); PreparedStatement ps = prepare(c, sql)) {
       ps.setString(1, tag);
       ps.setLong(2, offset);
       ps.setLong(3, maxOffset);
@@ -129,6 +128,7 @@ public class TagRangeReadJournalDao extends DefaultReadJournalDao {
           out.add(repr.map(t -> new Tuple3<>(t._1(), noTags, t._2())));
         }
       }
+      if (!c.getAutoCommit()) c.commit(); // the read-only transaction of prepare(); the pool rolls back on failure
       logDecoded();
     } catch (SQLException e) {
       throw new IllegalStateException("eventsByTag(" + tag + ", " + offset + ", " + maxOffset + ") failed", e);
@@ -137,14 +137,30 @@ public class TagRangeReadJournalDao extends DefaultReadJournalDao {
   }
 
   /**
-   * On PostgreSQL, plans this query for each poll with its own bounds (never a server-side prepared statement, whose
-   * generic plan is kept). The projections poll from the service's start, so the generic plan was made while the
-   * journal was empty (or its statistics said so): a nested loop of sequential scans, each poll then reading the whole
-   * journal once per row of its page. A bulk load with statistics from before its first row: 12,000 buffers and 28 ms
-   * a poll on average, most of the database's time. A plan per poll costs about 0.1 ms.
+   * The page query, prepared so that PostgreSQL plans it for each poll with its own bounds and answers in binary.
+   *
+   * <p>Planned per poll: a generic plan, once the server caches one for a prepared statement, is kept. The projections
+   * poll from the service's start, so it was made while the journal was empty (or its statistics said so): a nested
+   * loop of sequential scans, each poll then reading the whole journal once per row of its page (a bulk load with
+   * statistics from before its first row: 12,000 buffers and 28 ms a poll on average, most of the database's time).
+   * {@code plan_cache_mode = force_custom_plan}, set for this transaction only, forbids it; a plan per poll costs about
+   * 0.1 ms.
+   *
+   * <p>Binary: without it (an unnamed statement, as before: threshold 0) results come as text, so every payload
+   * crossed as hex, twice its size, for the server to encode and the driver to decode — the driver's hex decoding
+   * was a fifth of the service's CPU samples in a bulk load of 2 KB rows. A threshold of -1 makes pgjdbc prepare the
+   * statement on the server from its first use and ask for binary results. ({@code TagRangeReadJournalDaoTest}
+   * checks both; a polling statement with neither the setting nor its transaction went back to generic plans.)
    */
-  private static void customPlans(PreparedStatement ps) throws SQLException {
-    if (ps.isWrapperFor(org.postgresql.PGStatement.class)) ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
+  static PreparedStatement prepare(Connection c, String sql) throws SQLException {
+    if (!c.isWrapperFor(org.postgresql.PGConnection.class)) return c.prepareStatement(sql);
+    c.setAutoCommit(false);
+    try (java.sql.Statement st = c.createStatement()) {
+      st.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+    }
+    PreparedStatement ps = c.prepareStatement(sql);
+    ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(-1);
+    return ps;
   }
 
   /** Every 30 s at most, and only when rows were read since, how many reads the decoded rows answered (INFO, for benchmarks and operators). */

@@ -45,6 +45,45 @@ class TagRangeReadJournalDaoTest {
   }
 
   /**
+   * The page query on PostgreSQL: answered in binary (a bytea column as its bytes, not as hex text) and planned for
+   * each execution with its own values, never with a generic plan, however often it runs — the two settings
+   * {@link TagRangeReadJournalDao#prepare} combines. On this small table the server's own choice (plan_cache_mode
+   * auto) turns generic after five executions, so the count of generic plans tells.
+   */
+  @Test
+  void pageQueryPlannedPerExecutionAndAnsweredInBinary() throws Exception {
+    String sql = "SELECT id, payload FROM rows WHERE id > ? ORDER BY id LIMIT ?";
+    try (Postgres.FreshDatabase db = Postgres.create();
+        Connection c = java.sql.DriverManager.getConnection(db.url(), Postgres.USER, Postgres.PASSWORD)) {
+      try (var st = c.createStatement()) {
+        st.execute("CREATE TABLE rows (id INT PRIMARY KEY, payload BYTEA)");
+        st.execute("INSERT INTO rows SELECT g, decode(repeat(to_hex(g % 16), 64), 'hex') FROM generate_series(1, 50) g");
+      }
+      for (int i = 0; i < 12; i++) {
+        try (PreparedStatement ps = TagRangeReadJournalDao.prepare(c, sql)) {
+          ps.setInt(1, i);
+          ps.setInt(2, 5);
+          try (ResultSet rs = ps.executeQuery()) {
+            assertThat(rs.getMetaData().unwrap(org.postgresql.PGResultSetMetaData.class).getFormat(2)).as("bytea format")
+                .isEqualTo(1);
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(i + 1);
+            assertThat(rs.getBytes(2)).hasSize(32).containsOnly((byte) (((i + 1) % 16) * 17));
+          }
+        }
+        c.commit();
+        c.setAutoCommit(true);
+      }
+      try (var st = c.createStatement(); ResultSet rs = st.executeQuery(
+          "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%FROM rows%'")) {
+        assertThat(rs.next()).as("prepared on the server").isTrue();
+        assertThat(rs.getLong(1)).as("generic plans").isZero();
+        assertThat(rs.getLong(2)).as("custom plans").isEqualTo(12);
+      }
+    }
+  }
+
+  /**
    * A row read by a second reader (another projection on the same tag, or the alerts tag's reader of a row it shares
    * with a project tag) is the object the first decoded, with the cache on; decoded again with it off.
    */
