@@ -388,17 +388,22 @@ public final class DeadlineRules implements DeadlineRule {
       Map<String, String> extra) {
     WorkCalendar cal = ctx.calendar();
     Instant due = cal.dueAt(start, limit, kind(unit));
-    LocalDate lastDay = due.minusNanos(1).atZone(WorkCalendar.ZONE).toLocalDate();
-    String startDay = start.atZone(WorkCalendar.ZONE).toLocalDate().toString();
-    Map<String, String> details = new LinkedHashMap<>(extra);
-    details.put("startedAt", start.atZone(WorkCalendar.ZONE).toOffsetDateTime().toString());
-    details.put("limit", limit + " " + unit);
-    details.put("lastDay", lastDay.toString());
-    if (closedAt != null) details.put("closedAt", closedAt.atZone(WorkCalendar.ZONE).toOffsetDateTime().toString());
-    String message = ctx.rule(id).zh() + ": " + what + " within " + limit + " " + unit + " after " + startsAt
-        + " on " + startDay + " (due by the end of " + lastDay + ")";
+    // made when first read (alerts, late flags, views); extra is not changed after it is handed here (the BUILT
+    // cache keys on it too)
+    Deadline.Text text = Deadline.Text.later(() -> {
+      LocalDate lastDay = due.minusNanos(1).atZone(WorkCalendar.ZONE).toLocalDate();
+      String startDay = start.atZone(WorkCalendar.ZONE).toLocalDate().toString();
+      Map<String, String> details = new LinkedHashMap<>(extra);
+      details.put("startedAt", start.atZone(WorkCalendar.ZONE).toOffsetDateTime().toString());
+      details.put("limit", limit + " " + unit);
+      details.put("lastDay", lastDay.toString());
+      if (closedAt != null) details.put("closedAt", closedAt.atZone(WorkCalendar.ZONE).toOffsetDateTime().toString());
+      String message = ctx.rule(id).zh() + ": " + what + " within " + limit + " " + unit + " after " + startsAt
+          + " on " + startDay + " (due by the end of " + lastDay + ")";
+      return new Deadline.Words(message, details);
+    });
     return new Deadline(id.name(), subject, severity, start, due, prewarnAt(cal, start, due, prewarnWorkingDays),
-        closedAt, supplier, message, details);
+        closedAt, supplier, text);
   }
 
   /**
