@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The counting rule of domain.md §1 (民法典 §201–§203, M94 §42) on the shipped 2025/2026 calendar. Dates are chosen
+ * The counting rule of domain.md §1 (民法典 §201–§203, M94 §42) on the shipped 2024–2026 calendar. Dates are chosen
  * so that each test exercises one rule; the weekday is in the comment because that is what the rule turns on.
  */
 class WorkCalendarTest {
@@ -36,6 +36,13 @@ class WorkCalendarTest {
 
     @ParameterizedTest(name = "{0} working={1}")
     @CsvSource({
+        // 2024: 元旦 Mon 01-01; 春节 02-10..17 with make-up Sun 02-04 and Sun 02-18, 除夕 Fri 02-09 a working day;
+        // 清明 04-04..06 and make-up Sun 04-07; 劳动节 05-01..05, make-ups Sun 04-28 and Sat 05-11; 端午 Mon 06-10;
+        // 中秋 09-15..17, make-up Sat 09-14; 国庆 10-01..07, make-ups Sun 09-29 and Sat 10-12.
+        "2024-01-01, false", "2024-01-02, true", "2024-02-04, true", "2024-02-09, true", "2024-02-10, false",
+        "2024-02-16, false", "2024-02-18, true", "2024-04-05, false", "2024-04-07, true", "2024-04-28, true",
+        "2024-05-06, true", "2024-05-11, true", "2024-06-10, false", "2024-09-14, true", "2024-09-16, false",
+        "2024-09-29, true", "2024-10-07, false", "2024-10-08, true", "2024-10-12, true",
         // 2025: 元旦 one day, no make-up; 春节 01-28..02-04 with make-up Sun 01-26 and Sat 02-08.
         "2025-01-01, false", "2025-01-02, true", "2025-01-26, true", "2025-01-28, false", "2025-02-04, false",
         "2025-02-05, true", "2025-02-08, true",
@@ -306,6 +313,8 @@ class WorkCalendarTest {
       // of the two files: a missing make-up day or an extra holiday changes the total.
       assertThat(CAL.workingDaysBetween(d("2024-12-31"), d("2025-12-31"))).isEqualTo(248);
       assertThat(CAL.workingDaysBetween(d("2025-12-31"), d("2026-12-31"))).isEqualTo(248);
+      // 2024, a leap year under the former law (11 holiday days): 366 − 104 − 11.
+      assertThat(CAL.workingDaysBetween(d("2023-12-31"), d("2024-12-31"))).isEqualTo(251);
     }
 
     @Test
