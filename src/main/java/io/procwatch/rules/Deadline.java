@@ -53,25 +53,31 @@ public record Deadline(
 
   /**
    * A deadline's message and details, made by {@code make} on first reading and kept (a race only makes them twice,
-   * alike). Equal when their words are.
+   * alike). Equal when their words are: the same object, or two made from equal inputs ({@code key}, which decides
+   * the words), are equal without making them — the rule engine compares each fresh deadline with the last one, and
+   * making the words for that took back half of what making them lazily saved. The hash code is 0 for every text,
+   * so that it never needs the words either (a deadline's other components spread its own hash).
    */
   public static final class Text {
+    private final Object key;
     private final Supplier<Words> make;
     private volatile Words words;
 
-    private Text(Supplier<Words> make) {
+    private Text(Object key, Supplier<Words> make) {
+      this.key = key;
       this.make = make;
     }
 
     public static Text of(String message, Map<String, String> details) {
       Words w = new Words(message, details);
-      Text t = new Text(() -> w);
+      Text t = new Text(null, () -> w);
       t.words = w;
       return t;
     }
 
-    public static Text later(Supplier<Words> make) {
-      return new Text(make);
+    /** Words {@code make} will make from inputs that {@code key} stands for: equal keys, equal words. */
+    public static Text later(Object key, Supplier<Words> make) {
+      return new Text(java.util.Objects.requireNonNull(key, "key"), make);
     }
 
     private Words words() {
@@ -93,12 +99,15 @@ public record Deadline(
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Text t && words().equals(t.words());
+      if (this == o) return true;
+      if (!(o instanceof Text t)) return false;
+      if (key != null && key.equals(t.key)) return true;
+      return words().equals(t.words());
     }
 
     @Override
     public int hashCode() {
-      return words().hashCode();
+      return 0;
     }
 
     @Override

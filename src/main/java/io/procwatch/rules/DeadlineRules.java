@@ -377,20 +377,20 @@ public final class DeadlineRules implements DeadlineRule {
     Map<BuildInputs, Deadline> built = BUILT.get();
     Deadline known = built.get(inputs);
     if (known != null) return known;
-    Deadline d = buildNew(ctx, id, severity, subject, supplier, start, limit, unit, prewarnWorkingDays, closedAt, what,
-        startsAt, extra);
+    Deadline d = buildNew(inputs, ctx, id, severity, subject, supplier, start, limit, unit, prewarnWorkingDays, closedAt,
+        what, startsAt, extra);
     built.put(inputs, d);
     return d;
   }
 
-  private static Deadline buildNew(RuleContext ctx, RuleId id, Severity severity, String subject, String supplier,
-      Instant start, int limit, DayUnit unit, int prewarnWorkingDays, Instant closedAt, String what, String startsAt,
-      Map<String, String> extra) {
+  private static Deadline buildNew(BuildInputs inputs, RuleContext ctx, RuleId id, Severity severity, String subject,
+      String supplier, Instant start, int limit, DayUnit unit, int prewarnWorkingDays, Instant closedAt, String what,
+      String startsAt, Map<String, String> extra) {
     WorkCalendar cal = ctx.calendar();
     Instant due = cal.dueAt(start, limit, kind(unit));
-    // made when first read (alerts, late flags, views); extra is not changed after it is handed here (the BUILT
-    // cache keys on it too)
-    Deadline.Text text = Deadline.Text.later(() -> {
+    // made when first read (alerts, late flags, views); the inputs are the words' key (equal inputs, equal words);
+    // extra is not changed after it is handed here (the BUILT cache keys on it too)
+    Deadline.Text text = Deadline.Text.later(inputs, () -> {
       LocalDate lastDay = due.minusNanos(1).atZone(WorkCalendar.ZONE).toLocalDate();
       String startDay = start.atZone(WorkCalendar.ZONE).toLocalDate().toString();
       Map<String, String> details = new LinkedHashMap<>(extra);

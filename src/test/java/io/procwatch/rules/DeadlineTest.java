@@ -51,4 +51,34 @@ class DeadlineTest {
     assertThat(d.lateness()).isEqualTo(Duration.ZERO);
     assertThat(AlertBook.lateWords(d.latenessAt(cst(now)))).isEqualTo(words);
   }
+
+  /**
+   * The words of a deadline ({@link Deadline.Text}) are made when first read, and comparing two deadlines does not
+   * make them when it need not: the same text, or texts of equal inputs, are equal as they are; texts of other inputs
+   * are compared by their words, so equality stays "the same words" whatever made them.
+   */
+  @org.junit.jupiter.api.Test
+  void wordsAreMadeWhenReadAndComparedWithoutMakingThemWhereTheInputsTell() {
+    java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.function.Function<String, java.util.function.Supplier<Deadline.Words>> words = m -> () -> {
+      made.incrementAndGet();
+      return new Deadline.Words(m, Map.of("limit", "30 CD"));
+    };
+    Deadline.Text a = Deadline.Text.later("inputs-1", words.apply("合同签订超期"));
+    Deadline.Text sameInputs = Deadline.Text.later("inputs-1", words.apply("合同签订超期"));
+    assertThat(a).isEqualTo(a).isEqualTo(sameInputs);
+    assertThat(made).as("words made to compare").hasValue(0);
+
+    Deadline.Text otherInputsSameWords = Deadline.Text.later("inputs-2", words.apply("合同签订超期"));
+    Deadline.Text otherWords = Deadline.Text.later("inputs-3", words.apply("合同公告超期"));
+    assertThat(a).isEqualTo(otherInputsSameWords).isNotEqualTo(otherWords);
+    assertThat(a).isEqualTo(Deadline.Text.of("合同签订超期", Map.of("limit", "30 CD")));
+    assertThat(a).hasSameHashCodeAs(otherWords);
+
+    int before = made.get();
+    assertThat(a.message()).isEqualTo("合同签订超期");
+    assertThat(a.details()).containsExactly(Map.entry("limit", "30 CD"));
+    assertThat(a.message()).isEqualTo("合同签订超期");
+    assertThat(made.get() - before).as("made once, then kept").isLessThanOrEqualTo(1);
+  }
 }
