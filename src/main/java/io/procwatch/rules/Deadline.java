@@ -41,6 +41,26 @@ public record Deadline(
     this(rule, subject, severity, startedAt, dueAt, prewarnAt, closedAt, supplier, Text.of(message, details));
   }
 
+  /**
+   * Whether {@code o} is known to be this deadline without making any words: equal components and the same text or a
+   * text of equal inputs. False does not say the words differ; for callers that skip work only on true (the rule
+   * engine keeping the last evaluation's deadlines).
+   */
+  public boolean sameAs(Deadline o) {
+    return this == o || (o != null && rule.equals(o.rule) && subject.equals(o.subject) && severity == o.severity
+        && java.util.Objects.equals(startedAt, o.startedAt) && java.util.Objects.equals(dueAt, o.dueAt)
+        && java.util.Objects.equals(prewarnAt, o.prewarnAt) && java.util.Objects.equals(closedAt, o.closedAt)
+        && java.util.Objects.equals(supplier, o.supplier) && text.sameInputs(o.text));
+  }
+
+  /** {@link #sameAs} for two lists, element by element. */
+  public static boolean sameAs(java.util.List<Deadline> a, java.util.List<Deadline> b) {
+    if (a == b) return true;
+    if (a == null || b == null || a.size() != b.size()) return false;
+    for (int i = 0; i < a.size(); i++) if (!a.get(i).sameAs(b.get(i))) return false;
+    return true;
+  }
+
   /** What the alert says, e.g. "合同签订超期: contract within 30 CD after AwardPublished on … (due by the end of …)". */
   public String message() {
     return text.message();
@@ -95,6 +115,11 @@ public record Deadline(
 
     public Map<String, String> details() {
       return words().details();
+    }
+
+    /** The same text, or one of equal inputs: equal words, known without making them. */
+    boolean sameInputs(Text t) {
+      return this == t || (t != null && key != null && key.equals(t.key));
     }
 
     @Override

@@ -172,7 +172,8 @@ public final class RuleEngine {
       DeadlineRule rule = deadlineRules.get(i);
       if (rule.unchangedBy(fact, before, after, byDeadlineRule[i], index, ctx)) continue;
       List<Deadline> fresh = enabledDeadlines(rule.deadlines(after, ctx));
-      if (fresh.equals(byDeadlineRule[i])) continue;
+      // same dates and the same inputs of their words: keep the last ones (comparing the words would make them)
+      if (Deadline.sameAs(fresh, byDeadlineRule[i])) continue;
       byDeadlineRule[i] = fresh;
       deadlinesChanged = true;
     }

@@ -81,4 +81,26 @@ class DeadlineTest {
     assertThat(a.message()).isEqualTo("合同签订超期");
     assertThat(made.get() - before).as("made once, then kept").isLessThanOrEqualTo(1);
   }
+
+  /** {@link Deadline#sameAs}: known the same without making words; other inputs are "not known", words not made. */
+  @org.junit.jupiter.api.Test
+  void sameAsComparesDatesAndInputsNotWords() {
+    java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.function.Function<String, Deadline.Text> text = key -> Deadline.Text.later(key, () -> {
+      made.incrementAndGet();
+      return new Deadline.Words("合同签订超期", Map.of());
+    });
+    Instant start = cst("2026-03-02T10:00:00"), due = cst("2026-04-02T00:00:00");
+    Deadline a = new Deadline("DL01", "", Severity.CRITICAL, start, due, null, null, null, text.apply("k1"));
+    Deadline sameInputs = new Deadline("DL01", "", Severity.CRITICAL, start, due, null, null, null, text.apply("k1"));
+    Deadline otherInputs = new Deadline("DL01", "", Severity.CRITICAL, start, due, null, null, null, text.apply("k2"));
+    Deadline closed = new Deadline("DL01", "", Severity.CRITICAL, start, due, null, due, null, text.apply("k1"));
+    assertThat(a.sameAs(sameInputs)).isTrue();
+    assertThat(Deadline.sameAs(java.util.List.of(a), java.util.List.of(sameInputs))).isTrue();
+    assertThat(a.sameAs(otherInputs)).isFalse();
+    assertThat(a.sameAs(closed)).isFalse();
+    assertThat(Deadline.sameAs(java.util.List.of(a), java.util.List.of(a, closed))).isFalse();
+    assertThat(made).as("words made").hasValue(0);
+    assertThat(a).isEqualTo(otherInputs); // equality is still "the same words"
+  }
 }
