@@ -41,4 +41,22 @@ class EntityPluginConfigTest {
       assertThat(persistence.journalConfigFor("", given).getString("dao")).isEqualTo(RecoveryJournalDao.class.getName());
     }
   }
+
+  /**
+   * The journal and the snapshot store run on the default dispatcher, as pekko-persistence-jdbc means them to; its
+   * reference.conf (1.1.1) puts their {@code plugin-dispatcher} inside {@code tables}, where Pekko does not look, so
+   * without ours each plugin actor had a pinned thread of its own (a hand-off and a wake-up per write).
+   */
+  @Test
+  void thePluginsRunOnTheDefaultDispatcher() {
+    try (TestService service = TestService.h2(Clock.systemUTC())) {
+      Persistence persistence = Persistence.get(Adapter.toClassic(service.system()));
+      Config given = EntityPluginConfig.of(service.system()).orElseThrow();
+      for (org.apache.pekko.actor.ActorRef plugin : java.util.List.of(
+          persistence.journalFor("", given), persistence.snapshotStoreFor("", given))) {
+        assertThat(((org.apache.pekko.actor.ActorRefWithCell) plugin).underlying().props().dispatcher())
+            .as("dispatcher of %s", plugin.path()).isEqualTo("pekko.actor.default-dispatcher");
+      }
+    }
+  }
 }
