@@ -210,16 +210,48 @@ public final class PatternChecker implements AutoCloseable {
         reconciled.incrementAndGet();
       }
       flaggedBefore = flagged;
-      if (!handled.isEmpty()) {
-        // exactly the marks read above: ids are not commit-ordered, so no range
-        try (PreparedStatement d = c.prepareStatement(
-            "DELETE FROM xp_dirty WHERE id IN (SELECT k.id FROM UNNEST(CAST(? AS BIGINT ARRAY)) AS k(id))")) {
-          d.setArray(1, PatternSql.longs(c, handled));
-          d.executeUpdate();
-        }
-      }
+      deleteMarks(c, handled);
     }
     if (handled.size() == BATCH) poke();
+  }
+
+  /**
+   * Deletes exactly the marks read (ids in ascending order), as ranges of consecutive ids: every id of such a range
+   * was read, so a mark committed since (ids are not commit-ordered: a lower id can commit later and lies in a gap
+   * between two runs) is never deleted with them. A mark is written by one projection commit, so a cycle's ids form
+   * a few long runs. Each range is an index range scan, whatever the statistics; a join with the ids as an array
+   * parameter ({@code id IN (SELECT … FROM UNNEST(?))}) was planned, with the statistics of a table that is empty
+   * whenever ANALYZE looks, as a nested loop that rescanned the array for every mark: 0.2-2 s for 1,300-5,200 marks
+   * in the benchmark (docs/performance.md).
+   */
+  static void deleteMarks(Connection c, List<Long> ids) throws java.sql.SQLException {
+    if (ids.isEmpty()) return;
+    try (PreparedStatement d = c.prepareStatement("DELETE FROM xp_dirty WHERE id BETWEEN ? AND ?")) {
+      for (long[] run : runs(ids)) {
+        d.setLong(1, run[0]);
+        d.setLong(2, run[1]);
+        d.addBatch();
+      }
+      d.executeBatch();
+    }
+  }
+
+  /** Ascending ids as runs of consecutive ones, each {first, last}. */
+  static List<long[]> runs(List<Long> ascending) {
+    List<long[]> runs = new ArrayList<>();
+    long first = 0, last = 0;
+    for (int i = 0; i < ascending.size(); i++) {
+      long id = ascending.get(i);
+      if (i > 0 && id <= last) throw new IllegalArgumentException("ids not ascending at " + id);
+      if (i > 0 && id == last + 1) {
+        last = id;
+        continue;
+      }
+      if (i > 0) runs.add(new long[] {first, last});
+      first = last = id;
+    }
+    if (!ascending.isEmpty()) runs.add(new long[] {first, last});
+    return runs;
   }
 
   private static Set<String> keys(List<Condition> conditions) {

@@ -19,8 +19,10 @@ final class PatternSql {
 
   /**
    * A list of keys as a table to join with, {@code alias(column)}, bound as one array parameter (PostgreSQL and H2 2.x
-   * alike). A join from {@code UNNEST} probes the index once per key, whatever the plan: {@code column = ANY(?)} left
-   * PostgreSQL's generic plans free to filter a whole table or index range with the array instead.
+   * alike). Joined through {@link #perKey}'s LATERAL subquery it probes the index once per key, whatever the plan:
+   * {@code column = ANY(?)} left PostgreSQL's generic plans free to filter a whole table or index range with the array
+   * instead, and so does a plain join or {@code IN (SELECT … FROM UNNEST(?))} (a nested loop that rescans the array for
+   * every row of a table the statistics call empty; see {@link PatternChecker#deleteMarks}).
    */
   static String keys(String alias, String column) {
     return "UNNEST(CAST(? AS VARCHAR ARRAY)) AS " + alias + "(" + column + ")";
@@ -48,10 +50,6 @@ final class PatternSql {
   /** One parameter holding a list of strings (for {@link #keys}). */
   static Array strings(Connection c, Collection<String> values) throws SQLException {
     return c.createArrayOf("VARCHAR", values.toArray(new String[0]));
-  }
-
-  static Array longs(Connection c, Collection<Long> values) throws SQLException {
-    return c.createArrayOf("BIGINT", values.toArray(new Long[0]));
   }
 
   /** Splits a collection into lists of at most {@link #CHUNK}. */
