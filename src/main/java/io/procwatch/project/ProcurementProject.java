@@ -153,7 +153,9 @@ public final class ProcurementProject
   public static void init(ActorSystem<?> system, Judge judge, Clock clock, int tagCount, int maxFactsPerEvent,
       StageListener stages) {
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), judge, clock, tagCount, maxFactsPerEvent, stages)));
+        .init(Entity.of(ENTITY_TYPE_KEY, ctx -> Behaviors.setup(actor -> Behaviors.withTimers(timers ->
+            new ProcurementProject(ctx.getEntityId(), judge, clock, tagCount, maxFactsPerEvent, timers, stages, actor,
+                ctx.getShard())))));
   }
 
   public static Behavior<Command> create(String projectId, Judge judge, Clock clock, int tagCount) {
@@ -167,7 +169,7 @@ public final class ProcurementProject
   public static Behavior<Command> create(String projectId, Judge judge, Clock clock, int tagCount, int maxFactsPerEvent,
       StageListener stages) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new ProcurementProject(projectId, judge, clock, tagCount, maxFactsPerEvent, timers, stages, ctx)));
+        new ProcurementProject(projectId, judge, clock, tagCount, maxFactsPerEvent, timers, stages, ctx, null)));
   }
 
   /** Facts stored in one journal row at most; a larger command is stored as several events, atomically. */
@@ -198,8 +200,12 @@ public final class ProcurementProject
   private final io.procwatch.alert.AlertHandoff alertHandoff;
   private final Optional<Config> pluginConfig;
 
+  /** The shard this entity runs in (null outside sharding, as in the entity tests): told when the project is done. */
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+
   private ProcurementProject(String projectId, Judge judge, Clock clock, int tagCount, int maxFactsPerEvent,
-      TimerScheduler<Command> timers, StageListener stages, org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx) {
+      TimerScheduler<Command> timers, StageListener stages, org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
     super(
         PersistenceId.of(ENTITY_TYPE_KEY.name(), projectId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
@@ -212,6 +218,7 @@ public final class ProcurementProject
     this.maxFactsPerEvent = maxFactsPerEvent;
     this.stages = stages;
     this.ctx = ctx;
+    this.shard = shard;
     this.alertHandoff = io.procwatch.alert.AlertHandoff.get(ctx.getSystem());
     this.pluginConfig = EntityPluginConfig.of(ctx.getSystem());
   }
@@ -298,7 +305,22 @@ public final class ProcurementProject
         .thenRun(s -> handOver(alerts))
         .thenRun(s -> armTimer(watch.wakeAt(), now))
         .thenRun(s -> StageListener.stagesLeft(before, accepted).forEach(l -> stages.left(l.stage(), l.inStage())))
+        .thenRun(s -> passivateIfDone(s.project(), watch.wakeAt()))
         .thenReply(cmd.replyTo(), s -> reply);
+  }
+
+  /**
+   * A closed or cancelled project with nothing left to wake up for leaves memory at once instead of after the idle
+   * timeout: little more comes for it (a late deposit return, an acknowledgement), and that recovers it from the
+   * journal like any passivated project. A bulk load of finished histories otherwise kept every project it loaded
+   * in the heap for the idle timeout (about 13 KB each; at 1,500 projects a second, 80% of a 2 GB heap, and the
+   * garbage collector a fifth of the service's CPU). The shard buffers what arrives meanwhile and starts the
+   * entity again for it.
+   */
+  private void passivateIfDone(ProjectState p, Instant wakeAt) {
+    if (shard != null && p != null && p.stage().terminal() && wakeAt == null) {
+      shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+    }
   }
 
   private static Instant latestOccurred(List<RecordedFact> facts) {
