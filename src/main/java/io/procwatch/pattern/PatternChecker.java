@@ -236,8 +236,9 @@ public final class PatternChecker implements AutoCloseable {
   /**
    * Deletes exactly the marks read (ids in ascending order), as ranges of consecutive ids: every id of such a range
    * was read, so a mark committed since (ids are not commit-ordered: a lower id can commit later and lies in a gap
-   * between two runs) is never deleted with them. A mark is written by one projection commit, so a cycle's ids form
-   * a few long runs. Each range is an index range scan, whatever the statistics; a join with the ids as an array
+   * between two runs) is never deleted with them. A projection commit writes its marks in one statement, so a cycle's
+   * ids mostly form long runs (concurrent commits interleave some). Each range is an index range scan, whatever the
+   * statistics, sent as one JDBC batch; a join with the ids as an array
    * parameter ({@code id IN (SELECT … FROM UNNEST(?))}) was planned, with the statistics of a table that is empty
    * whenever ANALYZE looks, as a nested loop that rescanned the array for every mark: 0.2-2 s for 1,300-5,200 marks
    * in the benchmark (docs/performance.md).
