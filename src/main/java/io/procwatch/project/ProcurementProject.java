@@ -153,9 +153,8 @@ public final class ProcurementProject
   public static void init(ActorSystem<?> system, Judge judge, Clock clock, int tagCount, int maxFactsPerEvent,
       StageListener stages) {
     ClusterSharding.get(system)
-        .init(Entity.of(ENTITY_TYPE_KEY, ctx -> Behaviors.setup(actor -> Behaviors.withTimers(timers ->
-            new ProcurementProject(ctx.getEntityId(), judge, clock, tagCount, maxFactsPerEvent, timers, stages, actor,
-                ctx.getShard())))));
+        .init(Entity.of(ENTITY_TYPE_KEY,
+            ctx -> create(ctx.getEntityId(), judge, clock, tagCount, maxFactsPerEvent, stages, ctx.getShard())));
   }
 
   public static Behavior<Command> create(String projectId, Judge judge, Clock clock, int tagCount) {
@@ -168,8 +167,14 @@ public final class ProcurementProject
 
   public static Behavior<Command> create(String projectId, Judge judge, Clock clock, int tagCount, int maxFactsPerEvent,
       StageListener stages) {
+    return create(projectId, judge, clock, tagCount, maxFactsPerEvent, stages, null);
+  }
+
+  /** As above, in {@code shard} (null outside sharding): a finished project asks it to be passivated. */
+  static Behavior<Command> create(String projectId, Judge judge, Clock clock, int tagCount, int maxFactsPerEvent,
+      StageListener stages, ActorRef<ClusterSharding.ShardCommand> shard) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new ProcurementProject(projectId, judge, clock, tagCount, maxFactsPerEvent, timers, stages, ctx, null)));
+        new ProcurementProject(projectId, judge, clock, tagCount, maxFactsPerEvent, timers, stages, ctx, shard)));
   }
 
   /** Facts stored in one journal row at most; a larger command is stored as several events, atomically. */
