@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PatternChecker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PatternChecker.class);
-  private static final int BATCH = 20_000;
+  /** Mark rows read per cycle: a projection group's owners, packed ({@link Marks}), up to about 40 owners a row. */
+  static final int BATCH = 2_000;
 
   private final ActorSystem<?> system;
   private final Database db;
@@ -170,26 +171,21 @@ public final class PatternChecker implements AutoCloseable {
       }
       Set<String> buyerFigures = new LinkedHashSet<>(), buyerContracts = new LinkedHashSet<>();
       Set<String> suppliers = new LinkedHashSet<>(), projects = new LinkedHashSet<>();
-      try (PreparedStatement q = c.prepareStatement("SELECT id, owner FROM xp_dirty ORDER BY id")) {
-        q.setMaxRows(BATCH);
-        try (ResultSet rs = q.executeQuery()) {
-          while (rs.next()) {
-            handled.add(rs.getLong(1));
-            String owner = rs.getString(2);
-            String id = owner.substring(owner.indexOf('@') + 1);
-            if (contractGroups.mark(owner)) {
-              continue;
-            } else if (owner.startsWith(PatternGroup.BUYER)) {
-              buyerFigures.add(id);
-              buyerContracts.add(id); // its contract groups are marked apart
-            } else if (owner.startsWith(PatternGroup.BUYER_BIDS)) {
-              buyerFigures.add(id);
-            } else if (owner.startsWith(PatternGroup.SUPPLIER)) {
-              suppliers.add(id);
-            } else if (owner.startsWith(PatternGroup.PROJECT)) {
-              projects.add(id);
-            }
-          }
+      Set<String> owners = new LinkedHashSet<>();
+      readMarks(c, handled, owners);
+      for (String owner : owners) {
+        String id = owner.substring(owner.indexOf('@') + 1);
+        if (contractGroups.mark(owner)) {
+          continue;
+        } else if (owner.startsWith(PatternGroup.BUYER)) {
+          buyerFigures.add(id);
+          buyerContracts.add(id); // its contract groups are marked apart
+        } else if (owner.startsWith(PatternGroup.BUYER_BIDS)) {
+          buyerFigures.add(id);
+        } else if (owner.startsWith(PatternGroup.SUPPLIER)) {
+          suppliers.add(id);
+        } else if (owner.startsWith(PatternGroup.PROJECT)) {
+          projects.add(id);
         }
       }
       buyerFigures(c, buyerFigures, since.xp07()).forEach(population::buyer);
@@ -231,6 +227,25 @@ public final class PatternChecker implements AutoCloseable {
       deleteMarks(c, handled);
     }
     if (handled.size() == BATCH) thread.execute(this::safeCycle); // a backlog: the next batch at once
+  }
+
+  /**
+   * The first {@link #BATCH} mark rows by id: their ids into {@code ids} (ascending), their owners into {@code owners}
+   * (a row before V15 holds one owner in {@code owner}; since, a group's owners packed in {@code owners}).
+   */
+  static void readMarks(Connection c, List<Long> ids, Set<String> owners) throws java.sql.SQLException {
+    try (PreparedStatement q = c.prepareStatement("SELECT id, owner, owners FROM xp_dirty ORDER BY id")) {
+      q.setMaxRows(BATCH);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getLong(1));
+          String single = rs.getString(2);
+          if (single != null) owners.add(single);
+          String packed = rs.getString(3);
+          if (packed != null) owners.addAll(Marks.unpack(packed));
+        }
+      }
+    }
   }
 
   /**

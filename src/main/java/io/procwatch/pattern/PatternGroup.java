@@ -45,7 +45,7 @@ final class PatternGroup {
         || d instanceof Fact.ContractSigned || d instanceof Fact.ContractAmended || d instanceof Fact.ProjectCancelled;
   }
 
-  /** Marks (rows of {@code xp_dirty}): what the checker reloads. */
+  /** Marks (owners packed into rows of {@code xp_dirty}, {@link Marks}): what the checker reloads. */
   static final String BUYER = "buyer@"; // the buyer's contracts (XP01–XP03) and its bid figures (XP07)
   static final String BUYER_BIDS = "buyerbids@"; // only the buyer's bid figures (XP07)
   static final String SUPPLIER = "supplier@";
@@ -623,7 +623,7 @@ final class PatternGroup {
           });
     }
     if (!dirty.isEmpty()) {
-      batch("INSERT INTO xp_dirty (owner) VALUES (?)", dirty, (ps, owner) -> ps.setString(1, owner));
+      batch("INSERT INTO xp_dirty (owners) VALUES (?)", Marks.pack(dirty), (ps, owners) -> ps.setString(1, owners));
     }
     writeCounts();
     writeSums();
@@ -687,8 +687,8 @@ final class PatternGroup {
     for (Contract k : changedContracts) rows.add(new Object[] {k.projectId, k.contractId, k.supplier, k.amount, k.signedAt});
     update("xp_contract", new String[] {"project_id VARCHAR", "contract_id VARCHAR"}, contract, rows);
     rows = new ArrayList<>();
-    for (String owner : dirty) rows.add(new Object[] {owner});
-    insert("xp_dirty", new String[] {"owner VARCHAR"}, rows, "");
+    for (String owners : Marks.pack(dirty)) rows.add(new Object[] {owners});
+    insert("xp_dirty", new String[] {"owners VARCHAR"}, rows, "");
     // last: the counter rows of a buyer are shared by all projection instances; locked as briefly as possible
     rows = new ArrayList<>();
     for (var e : counts.entrySet()) {
