@@ -165,8 +165,8 @@ public record Fact(
       implements Data {
     @Override
     public void validate(Validation v) {
-      v.requiredText("buyer", buyer).text("buyerName", buyerName).requiredText("title", title)
-          .text("budgetProjectId", budgetProjectId).requiredText("category", category)
+      v.requiredId("buyer", buyer).text("buyerName", buyerName).requiredText("title", title)
+          .id("budgetProjectId", budgetProjectId).requiredId("category", category)
           .required("categoryKind", categoryKind).requiredMoney("budget", budget)
           .required("fiscalYear", fiscalYear).range("fiscalYear", fiscalYear, 2000, 2100);
       if (items != null) {
@@ -232,7 +232,7 @@ public record Fact(
       implements Data {
     @Override
     public void validate(Validation v) {
-      v.requiredText("supplier", supplier).text("supplierName", supplierName).requiredMoney("amount", amount)
+      v.requiredId("supplier", supplier).text("supplierName", supplierName).requiredMoney("amount", amount)
           .text("payerAccount", payerAccount).text("contact", contact).text("address", address);
     }
   }
@@ -246,7 +246,7 @@ public record Fact(
   public record BidDisqualified(String supplier, String reason) implements Data {
     @Override
     public void validate(Validation v) {
-      v.requiredText("supplier", supplier).text("reason", reason);
+      v.requiredId("supplier", supplier).text("reason", reason);
     }
   }
 
@@ -264,7 +264,7 @@ public record Fact(
   public record SupplierConfirmed(String supplier) implements Data {
     @Override
     public void validate(Validation v) {
-      v.requiredText("supplier", supplier);
+      v.requiredId("supplier", supplier);
     }
   }
 
@@ -273,7 +273,7 @@ public record Fact(
   public record AwardPublished(String supplier, BigDecimal amount) implements Data {
     @Override
     public void validate(Validation v) {
-      v.requiredText("supplier", supplier).requiredMoney("amount", amount);
+      v.requiredId("supplier", supplier).requiredMoney("amount", amount);
     }
   }
 
@@ -282,7 +282,7 @@ public record Fact(
   public record ChallengeFiled(String challengeId, String supplier) implements Data {
     @Override
     public void validate(Validation v) {
-      v.requiredText("challengeId", challengeId).text("supplier", supplier);
+      v.requiredId("challengeId", challengeId).id("supplier", supplier);
     }
   }
 
@@ -291,7 +291,7 @@ public record Fact(
   public record ChallengeAnswered(String challengeId, String supplier) implements Data {
     @Override
     public void validate(Validation v) {
-      v.requiredText("challengeId", challengeId).text("supplier", supplier);
+      v.requiredId("challengeId", challengeId).id("supplier", supplier);
     }
   }
 
@@ -317,7 +317,7 @@ public record Fact(
       implements Data {
     @Override
     public void validate(Validation v) {
-      v.requiredText("contractId", contractId).requiredText("supplier", supplier).requiredMoney("amount", amount)
+      v.requiredId("contractId", contractId).requiredId("supplier", supplier).requiredMoney("amount", amount)
           .range("paymentDays", paymentDays, 0, 365).range("acceptanceDays", acceptanceDays, 0, 365)
           .money("performanceBond", performanceBond);
     }
@@ -358,7 +358,7 @@ public record Fact(
   public record DepositReturned(DepositKind kind, String supplier) implements Data {
     @Override
     public void validate(Validation v) {
-      v.required("kind", kind).text("supplier", supplier);
+      v.required("kind", kind).id("supplier", supplier);
     }
   }
 

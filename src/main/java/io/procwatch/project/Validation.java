@@ -60,6 +60,29 @@ public final class Validation {
     return text(field, value);
   }
 
+  /**
+   * An identifier (a buyer, supplier, category, contract…): text without control characters. The read side keys
+   * its records by them, some joined with U+001F (the cross-project contract groups), and a tab or a line break in an
+   * identifier is a data error, never a different party.
+   */
+  public Validation id(String field, String value) {
+    text(field, value);
+    if (value != null) {
+      for (int i = 0; i < value.length(); i++) {
+        if (Character.isISOControl(value.charAt(i))) {
+          fail(field, "must not contain control characters");
+          break;
+        }
+      }
+    }
+    return this;
+  }
+
+  public Validation requiredId(String field, String value) {
+    required(field, value);
+    return id(field, value);
+  }
+
   /** Money in CNY yuan: exact, at most 2 decimals, not negative (domain.md §1), not absurd. */
   public Validation money(String field, BigDecimal value) {
     if (value == null) return this;

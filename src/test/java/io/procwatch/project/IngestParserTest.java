@@ -342,6 +342,37 @@ class IngestParserTest {
     }
   }
 
+  /**
+   * Identifiers carry no control characters: the read side keys records by them, the cross-project contract groups
+   * joined with U+001F, so a supplier or category holding one would be split wrongly there. Free text keeps them.
+   */
+  @Test
+  void anIdentifierWithAControlCharacterIs422NamingIt() {
+    ObjectNode r = valid("ProjectRegistered");
+    data(r).put("category", "A0101\u001fB1");
+    ApiError err = assertBad(parse(r), 422, "INVALID_VALUE", "data.category");
+    assertThat(err.message()).contains("control characters");
+    ObjectNode b = valid("ProjectRegistered");
+    data(b).put("buyer", "B1\nB2");
+    assertBad(parse(b), 422, "INVALID_VALUE", "data.buyer");
+    ObjectNode c = valid("ContractSigned");
+    data(c).put("supplier", "S\u00011");
+    assertBad(parse(c), 422, "INVALID_VALUE", "data.supplier");
+    ObjectNode k = valid("ContractSigned");
+    data(k).put("contractId", "C-1\r");
+    assertBad(parse(k), 422, "INVALID_VALUE", "data.contractId");
+    ObjectNode d = valid("BidDisqualified");
+    data(d).put("supplier", "S1\t");
+    assertBad(parse(d), 422, "INVALID_VALUE", "data.supplier");
+
+    ObjectNode text = valid("BidDisqualified"); // a reason is free text: a line break is fine there
+    data(text).put("reason", "late\nand unsigned");
+    assertThat(parse(text).error()).isNull();
+    ObjectNode cjk = valid("ContractSigned"); // so is any printable character in an identifier
+    data(cjk).put("supplier", "重庆市\ud842\udfb7有限公司");
+    assertThat(parse(cjk).error()).isNull();
+  }
+
   @Test
   void aBlankRequiredStringIs422() {
     ObjectNode e = valid("SupplierConfirmed");
