@@ -74,7 +74,7 @@ public final class IngestParser {
       if (n != null && !n.isNull() && !n.isTextual()) return Parsed.bad(400, "WRONG_TYPE", f, f + ": must be a string");
     }
     if (eventId == null || eventId.isBlank()) return Parsed.bad(422, "MISSING_FIELD", "eventId", "eventId: is required");
-    if (eventId.length() > MAX_EVENT_ID || hasControl(eventId)) {
+    if (eventId.length() > MAX_EVENT_ID || Validation.hasControl(eventId)) {
       return Parsed.bad(422, "INVALID_VALUE", "eventId", "eventId: at most " + MAX_EVENT_ID + " printable characters");
     }
     if (projectId == null || projectId.isBlank()) return Parsed.bad(422, "MISSING_FIELD", "projectId", "projectId: is required");
@@ -129,11 +129,6 @@ public final class IngestParser {
       return Parsed.bad(422, code, p.field(), p.message());
     }
     return Parsed.ok(new Fact(eventId, projectId, occurredAt, actor, data));
-  }
-
-  private static boolean hasControl(String s) {
-    for (int i = 0; i < s.length(); i++) if (Character.isISOControl(s.charAt(i))) return true;
-    return false;
   }
 
   private static String text(JsonNode root, String field) {

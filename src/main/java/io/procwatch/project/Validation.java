@@ -67,15 +67,14 @@ public final class Validation {
    */
   public Validation id(String field, String value) {
     text(field, value);
-    if (value != null) {
-      for (int i = 0; i < value.length(); i++) {
-        if (Character.isISOControl(value.charAt(i))) {
-          fail(field, "must not contain control characters");
-          break;
-        }
-      }
-    }
+    if (value != null && hasControl(value)) fail(field, "must not contain control characters");
     return this;
+  }
+
+  /** True if {@code s} holds an ISO control character (U+0000–U+001F, U+007F–U+009F). */
+  static boolean hasControl(String s) {
+    for (int i = 0; i < s.length(); i++) if (Character.isISOControl(s.charAt(i))) return true;
+    return false;
   }
 
   public Validation requiredId(String field, String value) {

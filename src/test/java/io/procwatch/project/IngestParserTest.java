@@ -346,29 +346,30 @@ class IngestParserTest {
    * Identifiers carry no control characters: the read side keys records by them, the cross-project contract groups
    * joined with U+001F, so a supplier or category holding one would be split wrongly there. Free text keeps them.
    */
-  @Test
-  void anIdentifierWithAControlCharacterIs422NamingIt() {
-    ObjectNode r = valid("ProjectRegistered");
-    data(r).put("category", "A0101\u001fB1");
-    ApiError err = assertBad(parse(r), 422, "INVALID_VALUE", "data.category");
-    assertThat(err.message()).contains("control characters");
-    ObjectNode b = valid("ProjectRegistered");
-    data(b).put("buyer", "B1\nB2");
-    assertBad(parse(b), 422, "INVALID_VALUE", "data.buyer");
-    ObjectNode c = valid("ContractSigned");
-    data(c).put("supplier", "S\u00011");
-    assertBad(parse(c), 422, "INVALID_VALUE", "data.supplier");
-    ObjectNode k = valid("ContractSigned");
-    data(k).put("contractId", "C-1\r");
-    assertBad(parse(k), 422, "INVALID_VALUE", "data.contractId");
-    ObjectNode d = valid("BidDisqualified");
-    data(d).put("supplier", "S1\t");
-    assertBad(parse(d), 422, "INVALID_VALUE", "data.supplier");
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> identifiersWithControlCharacters() {
+    return java.util.stream.Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of("ProjectRegistered", "category", "A0101\u001fB1"),
+        org.junit.jupiter.params.provider.Arguments.of("ProjectRegistered", "buyer", "B1\nB2"),
+        org.junit.jupiter.params.provider.Arguments.of("ContractSigned", "supplier", "S\u00011"),
+        org.junit.jupiter.params.provider.Arguments.of("ContractSigned", "contractId", "C-1\r"),
+        org.junit.jupiter.params.provider.Arguments.of("BidDisqualified", "supplier", "S1\t"));
+  }
 
+  @ParameterizedTest
+  @MethodSource("identifiersWithControlCharacters")
+  void anIdentifierWithAControlCharacterIs422NamingIt(String type, String field, String value) {
+    ObjectNode e = valid(type);
+    data(e).put(field, value);
+    ApiError err = assertBad(parse(e), 422, "INVALID_VALUE", "data." + field);
+    assertThat(err.message()).contains("control characters");
+  }
+
+  @Test
+  void freeTextKeepsControlCharactersAndIdentifiersAnyPrintableCharacter() {
     ObjectNode text = valid("BidDisqualified"); // a reason is free text: a line break is fine there
     data(text).put("reason", "late\nand unsigned");
     assertThat(parse(text).error()).isNull();
-    ObjectNode cjk = valid("ContractSigned"); // so is any printable character in an identifier
+    ObjectNode cjk = valid("ContractSigned"); // CJK, a surrogate pair
     data(cjk).put("supplier", "重庆市\ud842\udfb7有限公司");
     assertThat(parse(cjk).error()).isNull();
   }
