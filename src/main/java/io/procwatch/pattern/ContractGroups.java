@@ -275,13 +275,26 @@ final class ContractGroups {
   private Map<String, List<BuyerRules.Contract>> groupContracts(Connection c, List<String[]> groups) throws Exception {
     Map<String, List<BuyerRules.Contract>> out = new LinkedHashMap<>();
     int len = rules.catalogue().get(RuleId.XP01).intParam("category-prefix-length");
+    boolean postgres = PatternSql.vendor(c) == io.procwatch.infra.Vendor.POSTGRESQL;
     for (List<String[]> chunk : PatternSql.chunks(groups)) {
       try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c,
-          "UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS VARCHAR ARRAY), CAST(? AS VARCHAR ARRAY)) AS k(b, y, prefix)",
+          postgres
+              ? "UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS VARCHAR ARRAY), CAST(? AS VARCHAR ARRAY),"
+                  + " CAST(? AS VARCHAR ARRAY)) AS k(b, y, prefix, upper)"
+              : "UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS VARCHAR ARRAY), CAST(? AS VARCHAR ARRAY)) AS k(b, y, prefix)",
           "p.buyer, k.prefix, " + CONTRACT_COLUMNS, "xp_project p JOIN xp_contract w ON w.project_id = p.project_id"
               + " WHERE p.buyer = k.b AND p.fiscal_year = CAST(k.y AS INTEGER)"
+              // on PostgreSQL the prefix as a range of the index (V17, in code point order): the group's projects
+              // only, not every project of the buyer's year
+              + (postgres ? " AND p.category COLLATE \"C\" >= k.prefix AND p.category COLLATE \"C\" < k.upper" : "")
               + " AND SUBSTRING(p.category FROM 1 FOR " + len + ") = k.prefix AND NOT p.cancelled"))) {
-        bindColumns(c, q, chunk);
+        if (postgres) {
+          List<String[]> withUpper = new ArrayList<>(chunk.size());
+          for (String[] g : chunk) withUpper.add(new String[] {g[0], g[1], g[2], PatternSql.afterPrefix(g[2])});
+          bindColumns(c, q, withUpper);
+        } else {
+          bindColumns(c, q, chunk);
+        }
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) {
             contractRows++;
@@ -310,7 +323,7 @@ final class ContractGroups {
       byKey.put(y[0] + "\u0000" + y[1], y);
       keys.add(new String[] {(String) y[0], y[1].toString(), ((BigDecimal) y[2]).multiply(share).toPlainString()});
     }
-    // buyer, year, supplier → amount, contracts
+    // buyer, year, supplier → amount, contracts; the limit is a range of xp_buyer_supplier_amount_idx (V18)
     Map<String, Object[]> above = new TreeMap<>();
     for (List<String[]> chunk : PatternSql.chunks(keys)) {
       try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c,

@@ -96,6 +96,27 @@ final class PatternSql {
       + " WHEN NOT MATCHED THEN INSERT (kind, owner, ym, submitted, disqualified)"
       + " VALUES (s.kind, s.owner, s.ym, s.submitted, s.disqualified)";
 
+  /**
+   * The first string after every string that starts with {@code prefix}, in code point order (PostgreSQL's C
+   * collation): {@code prefix <= s < afterPrefix(prefix)} holds exactly for the strings {@code s} that start with it.
+   * The last code point below U+10FFFF is raised by one (past the surrogates) and what follows it dropped. A prefix
+   * of U+10FFFF alone has no such string; then the prefix followed by 65 of them, which is after every string of at most
+   * 64 code points that starts with it (the longest category, {@code xp_project.category VARCHAR(64)}).
+   */
+  static String afterPrefix(String prefix) {
+    int end = prefix.length();
+    while (end > 0) {
+      int last = prefix.codePointBefore(end);
+      int start = end - Character.charCount(last);
+      if (last < Character.MAX_CODE_POINT) {
+        int next = last + 1 == Character.MIN_SURROGATE ? Character.MAX_SURROGATE + 1 : last + 1;
+        return new StringBuilder(prefix.substring(0, start)).appendCodePoint(next).toString();
+      }
+      end = start;
+    }
+    return prefix + new String(Character.toChars(Character.MAX_CODE_POINT)).repeat(65);
+  }
+
   /** Code point order: PostgreSQL's C collation and H2's default, for the tie-break of {@code MAX(contract_id)}. */
   static int compareCodePoints(String a, String b) {
     int i = 0, j = 0;
