@@ -347,14 +347,17 @@ final class ContractGroups {
       try (PreparedStatement q = c.prepareStatement(PatternSql.perKey(c,
           "UNNEST(CAST(? AS VARCHAR ARRAY), CAST(? AS VARCHAR ARRAY), CAST(? AS VARCHAR ARRAY)) AS k(b, y, s)",
           "p.buyer, p.fiscal_year, w.supplier, w.signed_at",
-          // the buyer's projects of the year (an index range), each one probe of its contracts (on PostgreSQL a
-          // LATERAL that OFFSET 0 keeps apart): bounded by the buyer's year, where the supplier's contracts grow with
-          // the history — and a plain join was planned as a scan of the supplier's contracts for each project
+          // on PostgreSQL the supplier's contracts from the latest back (xp_contract_supplier_idx), each one probe of
+          // its project (a LATERAL that OFFSET 0 keeps apart), until the first of the buyer's year: a supplier above
+          // the share holds a large part of that year, so the walk is short. Reading the buyer's projects of the year
+          // instead probed a contract for each of them — 3.6 ms a key for the largest buyers (1,300 projects), against
+          // 0.15 ms. H2 joins the buyer's projects with their contracts and the newest is kept below.
           (PatternSql.vendor(c) == io.procwatch.infra.Vendor.POSTGRESQL
-              ? "xp_project p CROSS JOIN LATERAL (SELECT w0.supplier, w0.signed_at FROM xp_contract w0"
-                  + " WHERE w0.project_id = p.project_id OFFSET 0) w"
-              : "xp_project p JOIN xp_contract w ON w.project_id = p.project_id")
-              + " WHERE p.buyer = k.b AND p.fiscal_year = CAST(k.y AS INTEGER) AND NOT p.cancelled AND w.supplier = k.s"))) {
+              ? "xp_contract w CROSS JOIN LATERAL (SELECT p0.buyer, p0.fiscal_year, p0.cancelled FROM xp_project p0"
+                  + " WHERE p0.project_id = w.project_id OFFSET 0) p WHERE w.supplier = k.s AND p.buyer = k.b"
+                  + " AND p.fiscal_year = CAST(k.y AS INTEGER) AND NOT p.cancelled ORDER BY w.signed_at DESC LIMIT 1"
+              : "xp_project p JOIN xp_contract w ON w.project_id = p.project_id"
+                  + " WHERE p.buyer = k.b AND p.fiscal_year = CAST(k.y AS INTEGER) AND NOT p.cancelled AND w.supplier = k.s")))) {
         bindColumns(c, q, chunk);
         try (ResultSet rs = q.executeQuery()) {
           while (rs.next()) {
