@@ -72,7 +72,16 @@ public final class DeadlineWatch {
   private final ClusterSharding sharding;
   /** Wake-ups armed or already delivered, per project: a row seen again with the same time is not re-woken. */
   private final Map<String, Instant> armed = new HashMap<>();
+  /** The rows of the last read, in due order, and the polls since that read (a backlog is armed from one read). */
+  private Map<String, Instant> lastRead = Map.of();
+  private int pollsSinceRead;
   private boolean polling;
+
+  /**
+   * A backlog larger than a poll may arm is armed from the rows of one read for at most this many polls; then the table
+   * is read again (for rows that came due since, and wake-ups that changed).
+   */
+  static final int REREAD_AFTER_POLLS = 10;
 
   private DeadlineWatch(ActorContext<Message> ctx, TimerScheduler<Message> timers, Database db, Clock clock,
       Executor blocking, Duration lookAhead, int maxWakesPerPoll) {
@@ -102,6 +111,11 @@ public final class DeadlineWatch {
 
   private Behavior<Message> poll() {
     if (polling) return Behaviors.same();
+    if (!reread(lastRead, armed, pollsSinceRead)) {
+      pollsSinceRead++;
+      arm(lastRead);
+      return Behaviors.same();
+    }
     polling = true;
     // A data clock does not run between requests: look no further than data now, and wake at once what it passed
     // (a wake-up armed ahead would fire on the wall clock, find nothing due yet, and not be armed again).
@@ -113,9 +127,31 @@ public final class DeadlineWatch {
 
   private Behavior<Message> onDue(Due due) {
     polling = false;
-    Instant now = clock.instant();
+    lastRead = due.rows();
+    pollsSinceRead = 0;
     armed.keySet().retainAll(due.rows().keySet());
-    List<Map.Entry<String, Instant>> arm = toArm(due.rows(), armed, maxWakesPerPoll);
+    arm(due.rows());
+    return Behaviors.same();
+  }
+
+  /**
+   * Whether the next poll reads the table again: yes when every row of the last read is armed (the usual case: few
+   * rows, all armed at once), or after {@link #REREAD_AFTER_POLLS} polls; otherwise it arms the next of the rows
+   * already read. The read costs a pass over {@code project_summary} (its {@code wake_at} is not indexed, V14): 150 ms
+   * at 290,000 projects, every second, while a replay's data clock had left 10,000 projects overdue and the watch
+   * woke 200 a poll.
+   */
+  static boolean reread(Map<String, Instant> lastRead, Map<String, Instant> armed, int pollsSinceRead) {
+    if (pollsSinceRead + 1 >= REREAD_AFTER_POLLS) return true;
+    for (Map.Entry<String, Instant> row : lastRead.entrySet()) {
+      if (!row.getValue().equals(armed.get(row.getKey()))) return false;
+    }
+    return true;
+  }
+
+  private void arm(Map<String, Instant> rows) {
+    Instant now = clock.instant();
+    List<Map.Entry<String, Instant>> arm = toArm(rows, armed, maxWakesPerPoll);
     for (Map.Entry<String, Instant> row : arm) {
       String projectId = row.getKey();
       Instant wakeAt = row.getValue();
@@ -123,12 +159,11 @@ public final class DeadlineWatch {
       Duration delay = Duration.between(now, wakeAt);
       timers.startSingleTimer("wake-" + projectId, new Wake(projectId, wakeAt), delay.isNegative() ? Duration.ZERO : delay);
     }
-    long waiting = due.rows().entrySet().stream().filter(r -> !r.getValue().equals(armed.get(r.getKey()))).count();
+    long waiting = rows.entrySet().stream().filter(r -> !r.getValue().equals(armed.get(r.getKey()))).count();
     if (waiting > 0) {
       ctx.getLog().info("{} more projects have a deadline due; waking at most {} per poll, the earliest first", waiting,
           maxWakesPerPoll);
     }
-    return Behaviors.same();
   }
 
   /**

@@ -54,6 +54,31 @@ class DeadlineWatchPacingTest {
   }
 
   @Test
+  void aBacklogIsArmedFromOneReadUntilItIsArmedOrTenPollsHavePassed() {
+    Map<String, Instant> read = due(450);
+    Map<String, Instant> armed = new HashMap<>();
+    assertThat(DeadlineWatch.reread(Map.of(), armed, 0)).as("nothing read yet").isTrue();
+    int polls = 0;
+    DeadlineWatch.toArm(read, armed, 200).forEach(e -> armed.put(e.getKey(), e.getValue())); // the read's own poll
+    assertThat(DeadlineWatch.reread(read, armed, polls)).as("250 rows of the read still to arm").isFalse();
+    polls++;
+    DeadlineWatch.toArm(read, armed, 200).forEach(e -> armed.put(e.getKey(), e.getValue()));
+    assertThat(DeadlineWatch.reread(read, armed, polls)).as("50 still to arm").isFalse();
+    polls++;
+    DeadlineWatch.toArm(read, armed, 200).forEach(e -> armed.put(e.getKey(), e.getValue()));
+    assertThat(DeadlineWatch.reread(read, armed, polls)).as("all armed: read again for what came due since").isTrue();
+
+    // a backlog larger than ten polls' wake-ups: the table is read again after ten polls all the same
+    Map<String, Instant> big = due(5_000);
+    Map<String, Instant> none = new HashMap<>();
+    for (int p = 0; p < DeadlineWatch.REREAD_AFTER_POLLS - 1; p++) {
+      DeadlineWatch.toArm(big, none, 200).forEach(e -> none.put(e.getKey(), e.getValue()));
+      assertThat(DeadlineWatch.reread(big, none, p)).as("poll %d after the read", p).isFalse();
+    }
+    assertThat(DeadlineWatch.reread(big, none, DeadlineWatch.REREAD_AFTER_POLLS - 1)).isTrue();
+  }
+
+  @Test
   void belowTheCapEverythingDueIsArmedAtOnce() {
     assertThat(DeadlineWatch.toArm(due(5), new HashMap<>(), 200)).hasSize(5);
   }
