@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A closed project with nothing left to wake up for leaves memory as soon as its closing is stored, not after the idle
- * timeout (two minutes, untouched here); a project still under way stays. The closed one answers as before from the
+ * timeout (30 s, untouched here); a project still under way stays. The closed one answers as before from the
  * journal: its whole state, a retried event a duplicate, a late fact stored after its history.
  */
 class ClosedProjectPassivationTest {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * recovery's DAOs (io.procwatch.infra.RecoverySnapshotDao, RecoveryJournalDao) and the entity's plugin config.
  */
 class ProjectRecoveryTest {
-  /** Idle entities are passivated after this (2 minutes in conf/pekko.conf). */
+  /** Idle entities are passivated after this (30 s in conf/pekko.conf). */
   private static final Map<String, Object> QUICK_PASSIVATION =
       Map.of("pekko.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout", "1s");
 
