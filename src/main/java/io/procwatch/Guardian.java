@@ -109,7 +109,7 @@ public final class Guardian {
     PatternChecker checker = new PatternChecker(system, db, rules.context().catalogue(),
         new BuyerRules(rules.context().catalogue(), rules.context().thresholds().active()), settings.http().askTimeout(),
         clock, patterns.reloadInterval());
-    PatternProjection.init(system, db, settings.projection().tagCount(), checker::poke);
+    PatternProjection.init(system, db, settings.projection().tagCount(), patterns, checker::poke);
     checker.start(patterns.checkInterval());
     org.apache.pekko.actor.CoordinatedShutdown.get(system).addJvmShutdownHook(checker::close);
     system.getWhenTerminated().thenRun(checker::close);

@@ -6,7 +6,6 @@ import io.procwatch.infra.Vendor;
 import io.procwatch.project.Fact;
 import io.procwatch.project.ProcurementProject;
 import io.procwatch.project.RecordedFact;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,18 +35,18 @@ public final class PatternProjection {
 
   private PatternProjection() {}
 
-  public static void init(ActorSystem<?> system, Database db, int tagCount, Runnable committed) {
+  public static void init(ActorSystem<?> system, Database db, int tagCount, PatternSettings settings, Runnable committed) {
     ShardedDaemonProcess.get(system).init(
         ProjectionBehavior.Command.class,
         NAME,
         tagCount,
-        i -> ProjectionBehavior.create(projection(system, db, ProcurementProject.tag(i), committed)),
+        i -> ProjectionBehavior.create(projection(system, db, ProcurementProject.tag(i), settings, committed)),
         ShardedDaemonProcessSettings.create(system),
         Optional.of(ProjectionBehavior.stopMessage()));
   }
 
   static GroupedProjection<Offset, EventEnvelope<ProcurementProject.Event>> projection(
-      ActorSystem<?> system, Database db, String tag, Runnable committed) {
+      ActorSystem<?> system, Database db, String tag, PatternSettings settings, Runnable committed) {
     return JdbcProjection.groupedWithin(
             ProjectionId.of(NAME, tag),
             EventSourcedProvider.<ProcurementProject.Event>eventsByTag(system, JdbcReadJournal.Identifier(), tag),
@@ -60,7 +59,7 @@ public final class PatternProjection {
             },
             () -> new Handler(db.vendor()),
             system)
-        .withGroup(500, Duration.ofMillis(250));
+        .withGroup(settings.groupSize(), settings.groupWithin());
   }
 
   static final class Handler extends JdbcHandler<List<EventEnvelope<ProcurementProject.Event>>, PlainJdbcSession> {
