@@ -169,62 +169,65 @@ public final class PatternChecker implements AutoCloseable {
         reconcile.addAll(ownersWithOpenAlerts(c));
         loaded = true;
       }
-      Set<String> buyerFigures = new LinkedHashSet<>(), buyerContracts = new LinkedHashSet<>();
-      Set<String> suppliers = new LinkedHashSet<>(), projects = new LinkedHashSet<>();
-      Set<String> owners = new LinkedHashSet<>();
-      readMarks(c, handled, owners);
-      for (String owner : owners) {
-        String id = owner.substring(owner.indexOf('@') + 1);
-        if (contractGroups.mark(owner)) {
-          continue;
-        } else if (owner.startsWith(PatternGroup.BUYER)) {
-          buyerFigures.add(id);
-          buyerContracts.add(id); // its contract groups are marked apart
-        } else if (owner.startsWith(PatternGroup.BUYER_BIDS)) {
-          buyerFigures.add(id);
-        } else if (owner.startsWith(PatternGroup.SUPPLIER)) {
-          suppliers.add(id);
-        } else if (owner.startsWith(PatternGroup.PROJECT)) {
-          projects.add(id);
+      // the population loads above read whole tables; from here on every statement is per key
+      try (var probes = PatternSql.indexProbes(c)) {
+        Set<String> buyerFigures = new LinkedHashSet<>(), buyerContracts = new LinkedHashSet<>();
+        Set<String> suppliers = new LinkedHashSet<>(), projects = new LinkedHashSet<>();
+        Set<String> owners = new LinkedHashSet<>();
+        readMarks(c, handled, owners);
+        for (String owner : owners) {
+          String id = owner.substring(owner.indexOf('@') + 1);
+          if (contractGroups.mark(owner)) {
+            continue;
+          } else if (owner.startsWith(PatternGroup.BUYER)) {
+            buyerFigures.add(id);
+            buyerContracts.add(id); // its contract groups are marked apart
+          } else if (owner.startsWith(PatternGroup.BUYER_BIDS)) {
+            buyerFigures.add(id);
+          } else if (owner.startsWith(PatternGroup.SUPPLIER)) {
+            suppliers.add(id);
+          } else if (owner.startsWith(PatternGroup.PROJECT)) {
+            projects.add(id);
+          }
         }
-      }
-      buyerFigures(c, buyerFigures, since.xp07()).forEach(population::buyer);
-      supplierFigures(c, suppliers, prefixLength(), since).forEach(population::supplier);
-      processFigures(c, projects, since.xp05()).forEach(population::process);
-      // XP01–XP03 change only with a buyer's contracts (and its projects' methods and cancellations)
-      for (String b : buyerContracts) reconcile.add(PatternGroup.BUYER + b);
+        buyerFigures(c, buyerFigures, since.xp07()).forEach(population::buyer);
+        supplierFigures(c, suppliers, prefixLength(), since).forEach(population::supplier);
+        processFigures(c, projects, since.xp05()).forEach(population::process);
+        // XP01–XP03 change only with a buyer's contracts (and its projects' methods and cancellations)
+        for (String b : buyerContracts) reconcile.add(PatternGroup.BUYER + b);
 
-      Map<String, List<Condition>> now = population.evaluate();
-      Map<String, Set<String>> flagged = new HashMap<>();
-      for (var e : now.entrySet()) flagged.put(e.getKey(), keys(e.getValue()));
-      Set<String> all = new HashSet<>(flagged.keySet());
-      all.addAll(flaggedBefore.keySet());
-      for (String owner : all) {
-        if (!flagged.getOrDefault(owner, Set.of()).equals(flaggedBefore.getOrDefault(owner, Set.of()))) reconcile.add(owner);
-      }
-      Set<String> reconciledBuyers = new LinkedHashSet<>();
-      for (String owner : reconcile) {
-        if (owner.startsWith(PatternGroup.BUYER)) reconciledBuyers.add(owner.substring(PatternGroup.BUYER.length()));
-      }
-      Map<String, List<Condition>> contractConditions = contractGroups.conditions(c, reconciledBuyers);
-      for (String owner : reconcile) {
-        List<Condition> conditions = new ArrayList<>(now.getOrDefault(owner, List.of()));
-        if (owner.startsWith(PatternGroup.BUYER)) conditions.addAll(contractConditions.getOrDefault(owner.substring(6), List.of()));
-        // An owner told this very set of identities already has an alert (or a silenced identity) for each, and
-        // none other open: telling it again would change nothing. Only a different set is worth an ask.
-        Set<String> keys = keys(conditions);
-        if (keys.equals(told.get(owner))) {
-          skipped.incrementAndGet();
-          continue;
+        Map<String, List<Condition>> now = population.evaluate();
+        Map<String, Set<String>> flagged = new HashMap<>();
+        for (var e : now.entrySet()) flagged.put(e.getKey(), keys(e.getValue()));
+        Set<String> all = new HashSet<>(flagged.keySet());
+        all.addAll(flaggedBefore.keySet());
+        for (String owner : all) {
+          if (!flagged.getOrDefault(owner, Set.of()).equals(flaggedBefore.getOrDefault(owner, Set.of()))) reconcile.add(owner);
         }
-        ClusterSharding.get(system).entityRefFor(PatternOwner.ENTITY_TYPE_KEY, owner)
-            .<PatternOwner.Reconciled>ask(r -> new PatternOwner.Reconcile(List.copyOf(conditions), r), askTimeout)
-            .toCompletableFuture().get(askTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        told.put(owner, keys);
-        reconciled.incrementAndGet();
+        Set<String> reconciledBuyers = new LinkedHashSet<>();
+        for (String owner : reconcile) {
+          if (owner.startsWith(PatternGroup.BUYER)) reconciledBuyers.add(owner.substring(PatternGroup.BUYER.length()));
+        }
+        Map<String, List<Condition>> contractConditions = contractGroups.conditions(c, reconciledBuyers);
+        for (String owner : reconcile) {
+          List<Condition> conditions = new ArrayList<>(now.getOrDefault(owner, List.of()));
+          if (owner.startsWith(PatternGroup.BUYER)) conditions.addAll(contractConditions.getOrDefault(owner.substring(6), List.of()));
+          // An owner told this very set of identities already has an alert (or a silenced identity) for each, and
+          // none other open: telling it again would change nothing. Only a different set is worth an ask.
+          Set<String> keys = keys(conditions);
+          if (keys.equals(told.get(owner))) {
+            skipped.incrementAndGet();
+            continue;
+          }
+          ClusterSharding.get(system).entityRefFor(PatternOwner.ENTITY_TYPE_KEY, owner)
+              .<PatternOwner.Reconciled>ask(r -> new PatternOwner.Reconcile(List.copyOf(conditions), r), askTimeout)
+              .toCompletableFuture().get(askTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+          told.put(owner, keys);
+          reconciled.incrementAndGet();
+        }
+        flaggedBefore = flagged;
+        deleteMarks(c, handled);
       }
-      flaggedBefore = flagged;
-      deleteMarks(c, handled);
     }
     if (handled.size() == BATCH) thread.execute(this::safeCycle); // a backlog: the next batch at once
   }
@@ -302,18 +305,24 @@ public final class PatternChecker implements AutoCloseable {
         ResultSet rs = q.executeQuery()) {
       while (rs.next()) suppliers.add(rs.getString(1));
     }
-    supplierFigures(c, suppliers, prefixLength(), since).forEach(population::supplier);
+    try (var probes = PatternSql.indexProbes(c)) { // the statements of a cycle: planned as there
+      supplierFigures(c, suppliers, prefixLength(), since).forEach(population::supplier);
+    }
     List<String> buyers = new ArrayList<>();
     try (PreparedStatement q = c.prepareStatement("SELECT DISTINCT buyer FROM xp_project"); ResultSet rs = q.executeQuery()) {
       while (rs.next()) buyers.add(rs.getString(1));
     }
-    buyerFigures(c, buyers, since.xp07()).forEach(population::buyer);
+    try (var probes = PatternSql.indexProbes(c)) { // the statements of a cycle: planned as there
+      buyerFigures(c, buyers, since.xp07()).forEach(population::buyer);
+    }
     List<String> processes = new ArrayList<>();
     try (PreparedStatement q = c.prepareStatement("SELECT project_id FROM xp_project WHERE award_supplier IS NOT NULL AND NOT cancelled");
         ResultSet rs = q.executeQuery()) {
       while (rs.next()) processes.add(rs.getString(1));
     }
-    processFigures(c, processes, since.xp05()).forEach(population::process);
+    try (var probes = PatternSql.indexProbes(c)) { // the statements of a cycle: planned as there
+      processFigures(c, processes, since.xp05()).forEach(population::process);
+    }
     log.info("Pattern populations loaded: {} suppliers, {} buyers, {} awarded processes", suppliers.size(), buyers.size(),
         processes.size());
   }

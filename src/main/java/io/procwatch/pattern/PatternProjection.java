@@ -80,7 +80,9 @@ public final class PatternProjection {
       }
       if (items.isEmpty()) return; // nothing an XP rule reads: no statement at all
       session.withConnection(conn -> {
-        new PatternGroup(conn, vendor).run(items);
+        try (var probes = PatternSql.indexProbes(conn)) {
+          new PatternGroup(conn, vendor).run(items);
+        }
         return null;
       });
     }

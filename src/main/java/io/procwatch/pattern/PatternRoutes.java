@@ -93,7 +93,8 @@ public final class PatternRoutes {
   }
 
   HttpResponse buyer(String buyer, int fiscalYear) throws Exception {
-    try (Connection c = db.dataSource().getConnection()) {
+    try (Connection c = db.dataSource().getConnection();
+        PatternSql.Scope probes = PatternSql.indexProbes(c)) { // the checker's statements, planned as there
       long projects = count(c, "SELECT COUNT(*) FROM xp_project WHERE buyer = ?", buyer);
       if (projects == 0) return unknownBuyer(buyer);
       BigDecimal total = BigDecimal.ZERO;
@@ -146,7 +147,8 @@ public final class PatternRoutes {
     // the buyer scope as a condition on xp_project p; empty for a supervisor of all buyers
     List<Object> scopeArgs = new ArrayList<>();
     String scope = principal.sqlScope("p.buyer", scopeArgs);
-    try (Connection c = db.dataSource().getConnection()) {
+    try (Connection c = db.dataSource().getConnection();
+        PatternSql.Scope probes = PatternSql.indexProbes(c)) { // the checker's statements, planned as there
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("supplier", supplier);
       String bidsFrom = " FROM xp_bid b JOIN xp_project p ON p.project_id = b.project_id WHERE b.supplier = ?" + scope;

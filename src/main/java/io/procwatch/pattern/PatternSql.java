@@ -4,6 +4,7 @@ import io.procwatch.infra.Vendor;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -40,6 +41,35 @@ final class PatternSql {
       return "SELECT x.* FROM " + keys + " CROSS JOIN LATERAL (SELECT " + columns + " FROM " + fromWhere + " OFFSET 0) x";
     }
     return "SELECT " + columns + " FROM " + keys + ", " + fromWhere;
+  }
+
+  /** A connection setting held for a block; {@link #close} puts it back. */
+  interface Scope extends AutoCloseable {
+    @Override
+    void close() throws SQLException;
+  }
+
+  /**
+   * For the block: on PostgreSQL, no sequential scan where an index serves ({@code enable_seqscan = off}, put back on
+   * close; a no-op on H2). Every statement of the pattern projection's groups and of the checker's cycles reads or
+   * writes the rows of given keys, so an index probe per key is always the plan wanted, and the LATERAL of
+   * {@link #perKey} alone does not guarantee one: a statement the server prepared while its table was still empty
+   * (0 pages: a sequential scan costs nothing) keeps that generic plan until the table's statistics change, and on a
+   * cluster that never analyses (autovacuum off) that is never. In a bench run, XP07's bid counters were then read by
+   * a sequential scan of {@code xp_bid_count} for each of a thousand owners: 0.8–2.1 s a call, more PostgreSQL time
+   * than everything else of a bulk load together (docs/performance.md). With the setting such a plan costs more than
+   * any index path, whatever the statistics. Statements without a usable index still scan.
+   */
+  static Scope indexProbes(Connection c) throws SQLException {
+    if (vendor(c) != Vendor.POSTGRESQL) return () -> {};
+    try (Statement s = c.createStatement()) {
+      s.execute("SET enable_seqscan = off");
+    }
+    return () -> {
+      try (Statement s = c.createStatement()) {
+        s.execute("RESET enable_seqscan");
+      }
+    };
   }
 
   static Vendor vendor(Connection c) throws SQLException {

@@ -88,6 +88,49 @@ class PatternSqlTest {
     }
   }
 
+  /**
+   * {@link PatternSql#indexProbes}: a per-key read prepared while its table was empty keeps a sequential scan as its
+   * generic plan (free on 0 pages) after the table has grown, as long as nothing analyses it again — the plan that
+   * read XP07's counters by a scan per owner in a bench run. Prepared inside the scope, the plan probes the index
+   * however empty the statistics say the table is; outside it the setting is as before.
+   */
+  @Test
+  void perKeyReadsProbeTheIndexWhateverTheStatistics() throws Exception {
+    try (Postgres.FreshDatabase db = Postgres.create();
+        Connection c = DriverManager.getConnection(db.url(), Postgres.USER, Postgres.PASSWORD);
+        Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE xp_bid_count (kind VARCHAR(1) NOT NULL, owner VARCHAR(256) NOT NULL, ym INTEGER NOT NULL,"
+          + " submitted INTEGER NOT NULL, disqualified INTEGER NOT NULL, PRIMARY KEY (kind, owner, ym))");
+      st.execute("ANALYZE xp_bid_count"); // statistics of an empty table, and then no ANALYZE again
+      st.execute("SET plan_cache_mode = force_generic_plan"); // the plan a statement keeps after its fifth execution
+      String sql = PatternSql.perKey(c, PatternSql.keys("k", "owner"), "n.owner, n.ym, n.submitted, n.disqualified",
+          "xp_bid_count n WHERE n.kind = ? AND n.owner = k.owner AND n.ym >= ?");
+      for (int i = 1; sql.contains("?"); i++) sql = sql.replaceFirst("\\?", "\\$" + i);
+      st.execute("PREPARE plain (VARCHAR[], VARCHAR, INTEGER) AS " + sql);
+      st.execute("PREPARE probing (VARCHAR[], VARCHAR, INTEGER) AS " + sql);
+      assertThat(plan(st, "plain")).contains("Seq Scan on xp_bid_count");
+      try (PatternSql.Scope probes = PatternSql.indexProbes(c)) {
+        assertThat(plan(st, "probing")).contains("Index Scan using xp_bid_count_pkey").doesNotContain("Seq Scan");
+      }
+      st.execute("INSERT INTO xp_bid_count SELECT 's', 'supplier-' || i, 202600 + i % 12 + 1, 1, 0"
+          + " FROM generate_series(1, 20000) AS i");
+      assertThat(plan(st, "plain")).as("the cached plan outlives the empty table").contains("Seq Scan on xp_bid_count");
+      assertThat(plan(st, "probing")).contains("Index Scan using xp_bid_count_pkey").doesNotContain("Seq Scan");
+      try (ResultSet rs = st.executeQuery("SHOW enable_seqscan")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).as("put back when the scope closes").isEqualTo("on");
+      }
+    }
+  }
+
+  private static String plan(Statement st, String name) throws Exception {
+    StringBuilder out = new StringBuilder();
+    try (ResultSet rs = st.executeQuery("EXPLAIN EXECUTE " + name + "('{supplier-1,supplier-2}', 's', 202601)")) {
+      while (rs.next()) out.append(rs.getString(1)).append('\n');
+    }
+    return out.toString();
+  }
+
   /** Strings of up to 64 code points over an alphabet of neighbours of the boundaries, and long runs of U+10FFFF. */
   private static List<String> strings(Random r, int n) {
     int[] alphabet = {'0', '7', '8', '9', ':', 'A', 'B', 'Z', 0x7f + 1, 0x529e, 0x529f, 0x516c, 0xd7ff, 0xe000, 0xfffd,
