@@ -127,10 +127,16 @@ public final class PatternChecker implements AutoCloseable {
   public void poke() {
     if (scheduled.compareAndSet(false, true)) {
       long wait = Math.max(0, lastStartNanos + spacingNanos - System.nanoTime());
-      thread.schedule(() -> {
-        scheduled.set(false);
-        safeCycle();
-      }, wait, TimeUnit.NANOSECONDS);
+      try {
+        thread.schedule(() -> {
+          scheduled.set(false);
+          safeCycle();
+        }, wait, TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException stopped) {
+        // the service is stopping (the checker before the projections): the group is committed and its marks are in
+        // xp_dirty for the next start; a failure here would make the projection report a group that did not fail
+        log.debug("Pattern checker stopped; the committed group's marks wait for the next start");
+      }
     }
   }
 
