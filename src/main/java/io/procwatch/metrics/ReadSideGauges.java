@@ -123,24 +123,13 @@ public final class ReadSideGauges {
 
   void refresh() {
     try (Connection c = db.dataSource().getConnection()) {
-      refreshProjects(c);
-      refreshMoney(c);
+      refreshListing(c);
       refreshAlerts(c);
       refreshLag(c);
-      try (PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM project_summary WHERE wake_at IS NOT NULL");
-          ResultSet rs = q.executeQuery()) {
-        rs.next();
-        openDeadlines.set(rs.getLong(1));
-      }
       lastRefresh.set(Instant.now().getEpochSecond());
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private void refreshProjects(Connection c) throws Exception {
-    projects.set(counts(c, "SELECT stage, buyer, COUNT(*) FROM project_summary GROUP BY stage, buyer",
-        "stage", "buyer"));
   }
 
   /** Rows of a {@code SELECT label1, label2, COUNT(*) ... GROUP BY} query, one gauge row per group. */
@@ -152,36 +141,65 @@ public final class ReadSideGauges {
     return rows;
   }
 
-  private void refreshMoney(Connection c) throws Exception {
+  private record BuyerYear(String buyer, int year) {}
+
+  /** Money of one buyer and fiscal year, summed over the stages. */
+  private static final class Money {
+    BigDecimal budget = BigDecimal.ZERO, contracted = BigDecimal.ZERO, paid = BigDecimal.ZERO, saved = BigDecimal.ZERO;
+  }
+
+  /**
+   * Projects by stage and buyer, money by buyer and fiscal year, and the open deadlines, from one pass over the listing
+   * (grouped by stage, buyer and fiscal year, then summed here): they were three, a whole-table scan each, and at the
+   * bench's 600,000 projects 7% of PostgreSQL's time in a bulk load (docs/performance.md).
+   */
+  private void refreshListing(Connection c) throws Exception {
+    Map<Tags, Number> stages = new LinkedHashMap<>();
+    Map<BuyerYear, Money> money = new LinkedHashMap<>();
+    long deadlines = 0;
+    try (PreparedStatement q = c.prepareStatement(
+            "SELECT stage, buyer, fiscal_year, COUNT(*), COUNT(wake_at), SUM(budget), COALESCE(SUM(contract_amount), 0),"
+                + " SUM(paid), COALESCE(SUM(CASE WHEN contract_amount IS NOT NULL THEN budget - contract_amount END), 0)"
+                + " FROM project_summary GROUP BY stage, buyer, fiscal_year");
+        ResultSet rs = q.executeQuery()) {
+      while (rs.next()) {
+        String buyer = rs.getString(2);
+        stages.merge(Tags.of("stage", rs.getString(1), "buyer", buyer), rs.getLong(4), (a, b) -> a.longValue() + b.longValue());
+        deadlines += rs.getLong(5);
+        Money m = money.computeIfAbsent(new BuyerYear(buyer, rs.getInt(3)), t -> new Money());
+        m.budget = m.budget.add(orZero(rs.getBigDecimal(6)));
+        m.contracted = m.contracted.add(orZero(rs.getBigDecimal(7)));
+        m.paid = m.paid.add(orZero(rs.getBigDecimal(8)));
+        m.saved = m.saved.add(orZero(rs.getBigDecimal(9)));
+      }
+    }
     Map<Tags, Number> b = new LinkedHashMap<>(), k = new LinkedHashMap<>(), p = new LinkedHashMap<>(), s = new LinkedHashMap<>(),
         x = new LinkedHashMap<>(), y = new LinkedHashMap<>();
     java.util.Set<Integer> years = new java.util.TreeSet<>();
-    try (PreparedStatement q = c.prepareStatement(
-            "SELECT buyer, fiscal_year, SUM(budget), COALESCE(SUM(contract_amount), 0), SUM(paid),"
-                + " COALESCE(SUM(CASE WHEN contract_amount IS NOT NULL THEN budget - contract_amount END), 0)"
-                + " FROM project_summary GROUP BY buyer, fiscal_year");
-        ResultSet rs = q.executeQuery()) {
-      while (rs.next()) {
-        int year = rs.getInt(2);
-        years.add(year);
-        Tags tags = Tags.of("buyer", rs.getString(1), "fiscal_year", Integer.toString(year));
-        BigDecimal budgetSum = rs.getBigDecimal(3);
-        BigDecimal paidSum = rs.getBigDecimal(5);
-        b.put(tags, budgetSum.doubleValue());
-        k.put(tags, rs.getBigDecimal(4).doubleValue());
-        p.put(tags, paidSum.doubleValue());
-        s.put(tags, rs.getBigDecimal(6).doubleValue());
-        if (budgetSum.signum() > 0) x.put(tags, paidSum.doubleValue() / budgetSum.doubleValue());
-      }
+    for (var e : money.entrySet()) {
+      Tags tags = Tags.of("buyer", e.getKey().buyer(), "fiscal_year", Integer.toString(e.getKey().year()));
+      Money m = e.getValue();
+      years.add(e.getKey().year());
+      b.put(tags, m.budget.doubleValue());
+      k.put(tags, m.contracted.doubleValue());
+      p.put(tags, m.paid.doubleValue());
+      s.put(tags, m.saved.doubleValue());
+      if (m.budget.signum() > 0) x.put(tags, m.paid.doubleValue() / m.budget.doubleValue());
     }
     Instant now = clock.instant();
     for (int year : years) y.put(Tags.of("fiscal_year", Integer.toString(year)), yearElapsed(year, now));
+    projects.set(stages);
     budget.set(b);
     contracted.set(k);
     paid.set(p);
     saved.set(s);
     execution.set(x);
     yearElapsed.set(y);
+    openDeadlines.set(deadlines);
+  }
+
+  private static BigDecimal orZero(BigDecimal v) {
+    return v == null ? BigDecimal.ZERO : v;
   }
 
   /** 0 before 1 January, 1 after 31 December, linear in between (China time). */
