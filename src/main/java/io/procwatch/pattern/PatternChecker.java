@@ -311,22 +311,19 @@ public final class PatternChecker implements AutoCloseable {
         ResultSet rs = q.executeQuery()) {
       while (rs.next()) suppliers.add(rs.getString(1));
     }
-    try (var probes = PatternSql.indexProbes(c)) { // the statements of a cycle: planned as there
-      supplierFigures(c, suppliers, prefixLength(), since).forEach(population::supplier);
-    }
     List<String> buyers = new ArrayList<>();
     try (PreparedStatement q = c.prepareStatement("SELECT DISTINCT buyer FROM xp_project"); ResultSet rs = q.executeQuery()) {
       while (rs.next()) buyers.add(rs.getString(1));
-    }
-    try (var probes = PatternSql.indexProbes(c)) { // the statements of a cycle: planned as there
-      buyerFigures(c, buyers, since.xp07()).forEach(population::buyer);
     }
     List<String> processes = new ArrayList<>();
     try (PreparedStatement q = c.prepareStatement("SELECT project_id FROM xp_project WHERE award_supplier IS NOT NULL AND NOT cancelled");
         ResultSet rs = q.executeQuery()) {
       while (rs.next()) processes.add(rs.getString(1));
     }
-    try (var probes = PatternSql.indexProbes(c)) { // the statements of a cycle: planned as there
+    // the whole-table reads above outside the scope; the figures are the statements of a cycle, planned as there
+    try (var probes = PatternSql.indexProbes(c)) {
+      supplierFigures(c, suppliers, prefixLength(), since).forEach(population::supplier);
+      buyerFigures(c, buyers, since.xp07()).forEach(population::buyer);
       processFigures(c, processes, since.xp05()).forEach(population::process);
     }
     log.info("Pattern populations loaded: {} suppliers, {} buyers, {} awarded processes", suppliers.size(), buyers.size(),

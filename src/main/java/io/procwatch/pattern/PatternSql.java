@@ -56,8 +56,8 @@ final class PatternSql {
    * {@link #perKey} alone does not guarantee one: a statement the server prepared while its table was still empty
    * (0 pages: a sequential scan costs nothing) keeps that generic plan until the table's statistics change, and on a
    * cluster that never analyses (autovacuum off) that is never. In a bench run, XP07's bid counters were then read by
-   * a sequential scan of {@code xp_bid_count} for each of a thousand owners: 0.8–2.1 s a call, more PostgreSQL time
-   * than everything else of a bulk load together (docs/performance.md). With the setting such a plan costs more than
+   * a sequential scan of {@code xp_bid_count} for each of a thousand owners: 0.8–2.1 s a call, about as much PostgreSQL
+   * time as the other top statements of a bulk load together (docs/performance.md). With the setting such a plan costs more than
    * any index path, whatever the statistics. Statements without a usable index still scan.
    */
   static Scope indexProbes(Connection c) throws SQLException {
