@@ -110,6 +110,27 @@ class RecoveryDaoTest {
     long after = (Long) get(pluginJournal.highestSequenceNr("Project|FEW", 0));
     assertThat(after).isGreaterThan(before);
     assertThat((Long) get(journal.highestSequenceNr("Project|FEW", 0))).isEqualTo(after);
+
+    // many recoveries at once (a bulk batch of new projects): read together, each answered as if alone
+    List<String> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 300; i++) many.add("Project|NONE-" + i);
+    many.addAll(IDS);
+    long readsBefore = snapshots.reads();
+    List<Future<Option<Tuple2<SnapshotMetadata, Object>>>> answers = many.stream().map(snapshots::latestSnapshot).toList();
+    for (int i = 0; i < many.size(); i++) {
+      String id = many.get(i);
+      Option<Tuple2<SnapshotMetadata, Object>> got = get(answers.get(i));
+      Option<Tuple2<SnapshotMetadata, Object>> expected = get(pluginSnapshots.latestSnapshot(id));
+      assertThat(got.isDefined()).as("a snapshot of %s", id).isEqualTo(id.endsWith("MANY"));
+      if (got.isDefined()) {
+        assertThat(got.get()._1()).isEqualTo(expected.get()._1());
+        assertThat(serialization.serialize(got.get()._2()).get()).isEqualTo(serialization.serialize(expected.get()._2()).get());
+      }
+      assertThat(RecoveryHints.get(system).take(id)).as("handed over for %s", id)
+          .isEqualTo((Long) get(pluginJournal.highestSequenceNr(id, 0)));
+    }
+    assertThat(snapshots.reads() - readsBefore).as("reads for %d recoveries at once", many.size())
+        .isLessThanOrEqualTo(many.size() / 10);
   }
 
   /** Registration, requirement, method and contract, then {@code payments} single payments: one journal event each. */
