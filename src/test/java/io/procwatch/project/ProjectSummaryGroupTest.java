@@ -125,31 +125,38 @@ class ProjectSummaryGroupTest {
   /**
    * On PostgreSQL a group's new listing rows reach the server as a few multi-row INSERTs, not one statement each
    * (the read-side pool sets the driver's {@code reWriteBatchedInserts}): a statement-level trigger counts the INSERT
-   * statements one group of 100 registrations runs. Without the setting it counts 100.
+   * statements one group of 100 registrations runs. A URL that switches the option off wins: then 100.
    */
   @org.junit.jupiter.api.Test
   void newListingRowsReachPostgresqlAsMultiRowInserts() throws Exception {
-    try (Db db = Db.open("postgresql")) {
-      try (Connection c = db.db.dataSource().getConnection(); var st = c.createStatement()) {
-        st.execute("CREATE TABLE insert_statements (n INT NOT NULL)");
-        st.execute("INSERT INTO insert_statements VALUES (0)");
-        st.execute("CREATE FUNCTION count_insert() RETURNS trigger LANGUAGE plpgsql AS"
-            + " 'BEGIN UPDATE insert_statements SET n = n + 1; RETURN NULL; END'");
-        st.execute("CREATE TRIGGER count_insert AFTER INSERT ON project_summary FOR EACH STATEMENT EXECUTE FUNCTION count_insert()");
-      }
-      List<EventEnvelope<ProcurementProject.Event>> group = new ArrayList<>();
-      for (int i = 1; i <= 100; i++) {
-        String p = "P-" + i;
-        group.add(envelope(p, 1, new ProcurementProject.FactsRecorded(List.of(recorded(registration(p), Stage.REGISTERED)), null)));
-      }
-      db.handle(group);
-      try (Connection c = db.db.dataSource().getConnection();
-          ResultSet rs = c.createStatement().executeQuery(
-              "SELECT (SELECT n FROM insert_statements), (SELECT COUNT(*) FROM project_summary)")) {
-        rs.next();
-        assertThat(rs.getInt(2)).as("rows").isEqualTo(100);
-        assertThat(rs.getInt(1)).as("INSERT statements for 100 rows").isBetween(1, 8);
-      }
+    try (Db db = Db.open("postgresql", "")) {
+      assertThat(insertStatementsForAGroupOf100(db)).as("INSERT statements for 100 rows").isBetween(1, 8);
+    }
+    try (Db db = Db.open("postgresql", "?reWriteBatchedInserts=false")) {
+      assertThat(insertStatementsForAGroupOf100(db)).as("INSERT statements for 100 rows, the URL's choice").isEqualTo(100);
+    }
+  }
+
+  private static int insertStatementsForAGroupOf100(Db db) throws Exception {
+    try (Connection c = db.db.dataSource().getConnection(); var st = c.createStatement()) {
+      st.execute("CREATE TABLE insert_statements (n INT NOT NULL)");
+      st.execute("INSERT INTO insert_statements VALUES (0)");
+      st.execute("CREATE FUNCTION count_insert() RETURNS trigger LANGUAGE plpgsql AS"
+          + " 'BEGIN UPDATE insert_statements SET n = n + 1; RETURN NULL; END'");
+      st.execute("CREATE TRIGGER count_insert AFTER INSERT ON project_summary FOR EACH STATEMENT EXECUTE FUNCTION count_insert()");
+    }
+    List<EventEnvelope<ProcurementProject.Event>> group = new ArrayList<>();
+    for (int i = 1; i <= 100; i++) {
+      String p = "P-" + i;
+      group.add(envelope(p, 1, new ProcurementProject.FactsRecorded(List.of(recorded(registration(p), Stage.REGISTERED)), null)));
+    }
+    db.handle(group);
+    try (Connection c = db.db.dataSource().getConnection();
+        ResultSet rs = c.createStatement().executeQuery(
+            "SELECT (SELECT n FROM insert_statements), (SELECT COUNT(*) FROM project_summary)")) {
+      rs.next();
+      assertThat(rs.getInt(2)).as("rows").isEqualTo(100);
+      return rs.getInt(1);
     }
   }
 
@@ -327,8 +334,13 @@ class ProjectSummaryGroupTest {
     }
 
     static Db open(String vendor) throws Exception {
+      return open(vendor, "");
+    }
+
+    /** {@code urlSuffix}: appended to a PostgreSQL URL (its parameters). */
+    static Db open(String vendor, String urlSuffix) throws Exception {
       Postgres.FreshDatabase pg = vendor.equals("postgresql") ? Postgres.create() : null;
-      String url = pg != null ? pg.url() : "jdbc:h2:mem:summary-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+      String url = pg != null ? pg.url() + urlSuffix : "jdbc:h2:mem:summary-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
       String user = pg != null ? Postgres.USER : "sa";
       String password = pg != null ? Postgres.PASSWORD : "";
       Db db = new Db(Database.open(new Settings.Db(url, user, password, 2, 4, true)), pg);
