@@ -61,4 +61,25 @@ class AuthenticatorTest {
     assertThat(scoped.mayRead(null)).isFalse();
     assertThat(Principal.LOCAL.mayRead(null)).isTrue();
   }
+
+  /** A feed ticket works once, and only until its time to live has passed (on the authenticator's clock). */
+  @Test
+  void aTicketWorksOnceAndOnlyWithinItsTimeToLive() {
+    java.time.Instant t0 = java.time.Instant.parse("2026-03-02T01:00:00Z");
+    io.procwatch.testing.MutableClock clock = new io.procwatch.testing.MutableClock().setNow(t0);
+    Authenticator auth = Authenticator.load(new Settings.Auth(null, true, 0, 1, 1, Duration.ofSeconds(30)), clock);
+    Principal sup = new Principal("sup", Set.of(Role.SUPERVISOR), Set.of("B-1"));
+
+    String once = auth.issueTicket(sup);
+    clock.setNow(t0.plusSeconds(29)); // (the clock ticks on from what it is set to)
+    assertThat(auth.redeemTicket(once)).hasValue(sup);
+    assertThat(auth.redeemTicket(once)).as("used once").isEmpty();
+
+    String late = auth.issueTicket(sup);
+    clock.setNow(t0.plusSeconds(29 + 31));
+    assertThat(auth.redeemTicket(late)).as("a second past its 30 s").isEmpty();
+    assertThat(auth.redeemTicket("never-issued")).isEmpty();
+    assertThat(auth.redeemTicket(null)).isEmpty();
+  }
 }
+
