@@ -42,7 +42,7 @@ public final class Database implements AutoCloseable {
     if (settings.vendor() == Vendor.POSTGRESQL) {
       // The read side's JDBC batches of plain INSERTs (a group's new listing rows, alert rows) go to the server as
       // multi-row INSERTs instead of one statement execution per row (docs/performance.md, "Status on main
-      // (2026-12-01, midday)"). A reWriteBatchedInserts in the URL wins over this default.
+      // (2026-12-01, late morning, another slow host)"). A reWriteBatchedInserts in the URL wins over this default.
       hc.addDataSourceProperty("reWriteBatchedInserts", "true");
     }
     return new Database(settings, new HikariDataSource(hc));
