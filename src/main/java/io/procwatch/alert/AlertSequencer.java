@@ -308,18 +308,21 @@ public final class AlertSequencer {
     private final org.apache.pekko.event.EventStream stream;
     private final Database db;
     private final TreeMap<Long, AlertProjection.Numbered> waiting = new TreeMap<>();
+    /** The monotonic time a gap is measured in (System.nanoTime; a test's own ticker). */
+    private final java.util.function.LongSupplier nanoTime;
     private long next;
     private long gapSince;
 
     Publisher(ActorSystem<?> system, Database db) {
-      this(system, db, AlertProjection.lastSequence(db) + 1);
+      this(system, db, AlertProjection.lastSequence(db) + 1, System::nanoTime);
     }
 
     /** @param next the first sequence to publish */
-    Publisher(ActorSystem<?> system, Database db, long next) {
+    Publisher(ActorSystem<?> system, Database db, long next, java.util.function.LongSupplier nanoTime) {
       this.stream = system.classicSystem().getEventStream();
       this.db = db;
       this.next = next;
+      this.nanoTime = nanoTime;
     }
 
     synchronized void accept(List<AlertProjection.Numbered> numbered) {
@@ -334,14 +337,14 @@ public final class AlertSequencer {
       // Synchronous hand-over to the subscribers' mailboxes, inside the lock: order is kept across threads.
       if (!out.isEmpty()) stream.publish(new AlertProjection.AlertsNumbered(List.copyOf(out)));
       if (waiting.isEmpty()) gapSince = 0;
-      else if (gapSince == 0 || !out.isEmpty()) gapSince = System.nanoTime();
+      else if (gapSince == 0 || !out.isEmpty()) gapSince = nanoTime.getAsLong();
     }
 
     void checkGap() {
       long from;
       long to;
       synchronized (this) {
-        if (waiting.isEmpty() || System.nanoTime() - gapSince < GAP_LIMIT.toNanos()) return;
+        if (waiting.isEmpty() || nanoTime.getAsLong() - gapSince < GAP_LIMIT.toNanos()) return;
         from = next;
         to = waiting.firstKey() - 1;
       }

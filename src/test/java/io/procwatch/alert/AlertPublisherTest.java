@@ -36,7 +36,9 @@ class AlertPublisherTest {
       TestProbe<AlertProjection.AlertsNumbered> probe = TestProbe.create(s.system());
       s.system().eventStream().tell(new EventStream.Subscribe<>(AlertProjection.AlertsNumbered.class, probe.ref()));
       probe.expectNoMessage(Duration.ofMillis(300)); // subscribed, and the service is quiet
-      AlertSequencer.Publisher publisher = new AlertSequencer.Publisher(s.system(), s.db(), first);
+      // the gap is measured on the test's ticker: moved on by hand, not waited for
+      java.util.concurrent.atomic.AtomicLong ticker = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+      AlertSequencer.Publisher publisher = new AlertSequencer.Publisher(s.system(), s.db(), first, ticker::get);
       List<AlertProjection.Numbered> all = publisher.load(first, last);
       assertThat(all).extracting(AlertProjection.Numbered::sequence).containsExactlyElementsOf(numbered);
 
@@ -48,7 +50,10 @@ class AlertPublisherTest {
       assertThat(probe.receiveMessage().changes()).extracting(AlertProjection.Numbered::sequence).containsExactly(first);
       publisher.checkGap(); // too early: still waiting for the other path
       probe.expectNoMessage(Duration.ofMillis(300));
-      Thread.sleep(AlertSequencer.Publisher.GAP_LIMIT.toMillis() + 100);
+      ticker.addAndGet(AlertSequencer.Publisher.GAP_LIMIT.toNanos() - 1);
+      publisher.checkGap(); // a nanosecond short of the limit: still waiting
+      probe.expectNoMessage(Duration.ofMillis(300));
+      ticker.addAndGet(1);
       publisher.checkGap();
       List<Long> rest = new ArrayList<>();
       for (AlertProjection.Numbered n : probe.receiveMessage().changes()) {
