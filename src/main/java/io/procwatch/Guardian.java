@@ -55,6 +55,11 @@ public final class Guardian {
   private Guardian() {}
 
   public static Behavior<Void> create(Settings settings, Database db, Clock clock) {
+    return create(settings, db, clock, Clock.systemUTC());
+  }
+
+  /** @param wall the wall clock of tickets and rate limits, whatever {@code clock} is (a test moves it on) */
+  public static Behavior<Void> create(Settings settings, Database db, Clock clock, Clock wall) {
     return Behaviors.setup(ctx -> {
       var system = ctx.getSystem();
       Cluster cluster = Cluster.get(system);
@@ -92,7 +97,7 @@ public final class Guardian {
           settings.deadlines().maxWakesPerPoll());
 
       // Tickets and rate limits are wall-clock matters, not business time.
-      Authenticator auth = Authenticator.load(settings.auth(), Clock.systemUTC());
+      Authenticator auth = Authenticator.load(settings.auth(), wall);
       auth.checkBinding(settings.http().host()); // throws (stopping the system) rather than serve open on a network
       HttpServer.start(system, settings.http().host(), settings.http().port(), settings.tls(),
           routes(system, settings, db, clock, blocking, rules, metrics, feed, auth));

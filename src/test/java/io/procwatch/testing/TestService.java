@@ -50,6 +50,10 @@ public final class TestService implements AutoCloseable {
     return start("jdbc:h2:mem:procwatch-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", clock, Map.of());
   }
 
+  /**
+   * @param clock the wall clock: the service's clock (or, with procwatch.clock.mode = data, the one its data clock
+   *     keeps), and the clock of tickets and rate limits
+   */
   public static TestService start(String url, String user, String password, Clock clock, Map<String, Object> overrides) {
     Map<String, Object> m = new HashMap<>(overrides);
     int port = freePort();
@@ -70,7 +74,7 @@ public final class TestService implements AutoCloseable {
     // as Main does: with procwatch.clock.mode = data, a data clock restored from the database, on this wall clock
     Clock serviceClock = DataClock.forService(settings.clockMode(), db, clock);
     ActorSystem<Void> system =
-        ActorSystem.create(Guardian.create(settings, db, serviceClock), "procwatch-test", config);
+        ActorSystem.create(Guardian.create(settings, db, serviceClock, clock), "procwatch-test", config);
     TestService service = new TestService(system, db, port, serviceClock);
     // The port is bound asynchronously by the Guardian: until then the client cannot even connect.
     Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
