@@ -56,6 +56,32 @@ public final class IngestParser {
     } catch (JsonProcessingException e) {
       return Parsed.bad(400, "MALFORMED_JSON", null, "not valid JSON: " + e.getOriginalMessage());
     }
+    return parse(root, now);
+  }
+
+  /**
+   * The event in {@code length} bytes of UTF-8 from {@code offset}, as {@link #parse(String, Instant)} reads its text;
+   * bytes that are not UTF-8 are malformed JSON (400), never replaced by U+FFFD and accepted.
+   */
+  public Parsed parse(byte[] utf8, int offset, int length, Instant now) {
+    // Jackson would detect UTF-16 and UTF-32 by their zero bytes or byte-order marks and decode them: not here. No
+    // UTF-8 JSON text starts with such bytes (a NUL is escaped, 0xFE and 0xFF never occur in UTF-8).
+    if (length > 0 && (utf8[offset] == 0 || (length > 1 && utf8[offset + 1] == 0) || (utf8[offset] & 0xFE) == 0xFE)) {
+      return Parsed.bad(400, "MALFORMED_JSON", null, "not valid JSON: the body must be UTF-8");
+    }
+    JsonNode root;
+    try {
+      root = mapper.readTree(utf8, offset, length);
+    } catch (JsonProcessingException e) {
+      return Parsed.bad(400, "MALFORMED_JSON", null, "not valid JSON: " + e.getOriginalMessage());
+    } catch (java.io.IOException e) {
+      // the decoder's own complaints (CharConversionException) about bytes in memory
+      return Parsed.bad(400, "MALFORMED_JSON", null, "not valid JSON: " + e.getMessage());
+    }
+    return parse(root, now);
+  }
+
+  private Parsed parse(JsonNode root, Instant now) {
     if (root == null || !root.isObject()) {
       return Parsed.bad(400, "MALFORMED_JSON", null, "an event must be a JSON object");
     }

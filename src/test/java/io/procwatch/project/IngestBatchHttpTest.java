@@ -195,6 +195,34 @@ class IngestBatchHttpTest {
     assertThat(results.get(2).get("flags").get(0).path("message").asText()).contains("程序倒置");
   }
 
+  /**
+   * The body is read as UTF-8 bytes, line by line: whitespace around a line is stripped as {@code String.strip()}
+   * strips it (an ideographic space too), a line of only whitespace is blank, and a line whose bytes are not UTF-8 is
+   * malformed JSON on its own — not decoded with U+FFFD in place of the bad bytes and accepted.
+   */
+  @Test
+  void linesAreUtf8BytesStrippedOfWhitespaceAndBytesThatAreNotUtf8AreMalformed() throws Exception {
+    String p = newProjectId();
+    List<Step> path = Lifecycles.selfPurchase(p, "B-IB");
+    String broken = event(p + "-09", p, "PlanFiled", "2026-04-01T11:00:00+08:00", "ACTOR", null);
+    byte[] brokenBytes = broken.getBytes(StandardCharsets.UTF_8);
+    int at = broken.indexOf("ACTOR");
+    brokenBytes[at] = (byte) 0xC3; // a two-byte sequence's first byte
+    brokenBytes[at + 1] = (byte) 0x28; // followed by '(' instead of a continuation byte
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    body.write(("\u3000" + path.get(0).json() + " \u3000\r\n").getBytes(StandardCharsets.UTF_8));
+    body.write("\u3000\t\n".getBytes(StandardCharsets.UTF_8));
+    body.write(brokenBytes);
+    body.write(("\n\u2003" + path.get(1).json()).getBytes(StandardCharsets.UTF_8));
+    List<JsonNode> results = results(service.post("application/x-ndjson", body.toByteArray()));
+    assertThat(results).hasSize(3);
+    assertAccepted(results.get(0), 1, "applied", p + "-01", p, Stage.REGISTERED);
+    assertRejected(results.get(1), 3, 400, null, "MALFORMED_JSON", null);
+    assertThat(results.get(1).path("error").path("message").asText()).contains("UTF-8");
+    assertAccepted(results.get(2), 4, "applied", p + "-02", p, Stage.REQUIREMENT_APPROVED);
+    assertThat(view(service, p).path("history")).hasSize(2);
+  }
+
   @Test
   void anEventIdReusedWithinOneBatchIsRefusedAndAnExactRepeatIsADuplicate() {
     String p = newProjectId();

@@ -350,6 +350,25 @@ class IngestHttpTest {
     assertError(post(""), 400, "MALFORMED_JSON", null);
   }
 
+  /** The body is read as UTF-8: other bytes are malformed JSON, and nothing is stored for them. */
+  @Test
+  void bytesThatAreNotUtf8Are400AndStoreNothing() {
+    String p = newProjectId();
+    String valid = Lifecycles.selfPurchase(p, "BUYER-UTF8").get(0).json();
+    byte[] broken = valid.getBytes(StandardCharsets.UTF_8);
+    int at = valid.indexOf("BUYER-UTF8");
+    assertThat(valid.substring(0, at)).matches("\\p{ASCII}*"); // so that the char's index is its byte's
+    broken[at] = (byte) 0xFF; // never a byte of UTF-8
+    JsonNode error = assertError(service.post("application/json", broken), 400, "MALFORMED_JSON", null);
+    assertThat(error.path("message").asText()).contains("UTF-8");
+    // the same event in UTF-16 (which a JSON parser could detect and decode): refused too
+    assertError(service.post("application/json", valid.getBytes(StandardCharsets.UTF_16LE)), 400, "MALFORMED_JSON", null);
+    assertError(service.post("application/json", valid.getBytes(StandardCharsets.UTF_16)), 400, "MALFORMED_JSON", null);
+    assertThat(service.get("/api/v1/projects/" + p).statusCode()).isEqualTo(404);
+    // and in UTF-8 it is accepted
+    assertThat(post(valid).statusCode()).isEqualTo(202);
+  }
+
   @Test
   void missingFieldsAre422AndWrongTypesAre400() {
     String p = newProjectId();

@@ -98,8 +98,18 @@ class IngestParserTest {
     return (ObjectNode) event.get("data");
   }
 
+  /**
+   * The event read from its UTF-8 bytes, as the routes read it, between other bytes (the offsets are honoured) —
+   * and checked to be what reading its text gives, error messages included.
+   */
   private IngestParser.Parsed parse(String json) {
-    return parser.parse(json, NOW);
+    byte[] utf8 = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] around = new byte[utf8.length + 7];
+    java.util.Arrays.fill(around, (byte) '\n');
+    System.arraycopy(utf8, 0, around, 3, utf8.length);
+    IngestParser.Parsed fromBytes = parser.parse(around, 3, utf8.length, NOW);
+    assertThat(fromBytes).as("from the bytes of %s", json).isEqualTo(parser.parse(json, NOW));
+    return fromBytes;
   }
 
   private IngestParser.Parsed parse(JsonNode event) {

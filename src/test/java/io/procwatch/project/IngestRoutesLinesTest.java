@@ -19,21 +19,27 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The batch route's own splitting and answer writing give what the regular expression and the mapper gave: the same
- * lines (so the same line numbers), and byte for byte the same answer lines, on random bodies and outcomes.
+ * lines (so the same line numbers; split in the body's UTF-8 bytes, among characters of one to four bytes), and byte for byte the same answer lines, on random bodies and outcomes.
  */
 class IngestRoutesLinesTest {
 
   @Test
   void splitsLinesAsTheRegularExpressionDid() {
     Random r = new Random(3);
-    String[] pieces = {"a", "{\"x\":1}", "", " ", "\r", "\n", "\r\n", "\n\r", "\r\r\n", "x\ry", "\u3000", "\t"};
+    String[] pieces = {"a", "{\"x\":1}", "", " ", "\r", "\n", "\r\n", "\n\r", "\r\r\n", "x\ry", "\u3000", "\t", "項目",
+        "\uD83D\uDE00"};
     for (int i = 0; i < 20_000; i++) {
       StringBuilder body = new StringBuilder();
       int n = r.nextInt(12);
       for (int k = 0; k < n; k++) body.append(pieces[r.nextInt(pieces.length)]);
       String b = body.toString();
-      assertThat(IngestRoutes.lines(b)).as(b.replace("\r", "\\r").replace("\n", "\\n"))
-          .isEqualTo(Arrays.asList(b.split("\r?\n", -1)));
+      byte[] utf8 = b.getBytes(StandardCharsets.UTF_8);
+      int[] bounds = IngestRoutes.lineBounds(utf8);
+      List<String> lines = new ArrayList<>();
+      for (int k = 0; k < bounds.length; k += 2) {
+        lines.add(new String(utf8, bounds[k], bounds[k + 1] - bounds[k], StandardCharsets.UTF_8));
+      }
+      assertThat(lines).as(b.replace("\r", "\\r").replace("\n", "\\n")).isEqualTo(Arrays.asList(b.split("\r?\n", -1)));
     }
   }
 

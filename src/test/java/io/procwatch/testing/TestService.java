@@ -118,6 +118,14 @@ public final class TestService implements AutoCloseable {
         .build());
   }
 
+  /** A body of raw bytes (not necessarily UTF-8). */
+  public HttpResponse<String> post(String contentType, byte[] body) {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/events"))
+        .header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .build());
+  }
+
   public HttpResponse<String> send(HttpRequest request) {
     try {
       return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
