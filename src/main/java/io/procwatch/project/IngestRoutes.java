@@ -287,7 +287,7 @@ public final class IngestRoutes {
    * parsed from the body's bytes: decoding a batch into a string and cutting it into one string a line cost more than
    * parsing it (a batch of Chinese text decodes into two bytes a character, and each line was copied again).
    */
-  static int[] lineBounds(byte[] body) {
+  public static int[] lineBounds(byte[] body) {
     int[] bounds = new int[32];
     int n = 0;
     int from = 0;
