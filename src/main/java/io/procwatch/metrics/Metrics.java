@@ -86,6 +86,17 @@ public final class Metrics implements StageListener {
     return registry.scrape();
   }
 
+  /**
+   * The same, only the metrics of these names: a counter by the name it is exposed with ({@code …_total}) or without
+   * that suffix, a histogram or summary by its base name (the Prometheus client's filter knows a counter only by its
+   * base name). An unknown name selects nothing.
+   */
+  public String scrape(Set<String> names) {
+    Set<String> filter = new java.util.LinkedHashSet<>(names);
+    for (String n : names) if (n.endsWith("_total")) filter.add(n.substring(0, n.length() - "_total".length()));
+    return registry.scrape("text/plain; version=0.0.4; charset=utf-8", filter);
+  }
+
   // ------------------------------------------------------------------ ingest
 
   public void ingested(String type, String outcome) {

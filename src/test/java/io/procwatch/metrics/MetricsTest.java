@@ -56,6 +56,30 @@ class MetricsTest {
   }
 
   @Test
+  void nameParametersKeepOnlyTheMetricsNamed() {
+    Exposition all = settled();
+    // a gauge family, a counter by its exposed name (…_total) and a timer by its base name; Prometheus clients send
+    // the brackets percent-encoded
+    var r = s.get("/metrics?name%5B%5D=procwatch_projects&name%5B%5D=procwatch_events_ingested_total"
+        + "&name%5B%5D=procwatch_jvm_gc_pause_seconds");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(ApiAssertions.contentType(r)).isEqualTo("text/plain; version=0.0.4; charset=UTF-8");
+    Exposition some = Exposition.parse(r.body());
+    assertThat(some.names()).contains("procwatch_projects", "procwatch_events_ingested_total")
+        .allMatch(n -> n.equals("procwatch_projects") || n.equals("procwatch_events_ingested_total")
+            || n.startsWith("procwatch_jvm_gc_pause_seconds"));
+    assertThat(some.find("procwatch_projects", "stage", "CLOSED", "buyer", B1))
+        .isEqualTo(all.find("procwatch_projects", "stage", "CLOSED", "buyer", B1)).hasSize(1);
+    assertThat(all.names()).hasSizeGreaterThan(some.names().size() + 20);
+    // the counter by its base name too; a name nothing has selects nothing
+    assertThat(Exposition.parse(s.get("/metrics?name%5B%5D=procwatch_events_ingested").body()).names())
+        .containsExactly("procwatch_events_ingested_total");
+    var none = s.get("/metrics?name%5B%5D=procwatch_no_such_metric");
+    assertThat(none.statusCode()).isEqualTo(200);
+    assertThat(none.body()).isEmpty();
+  }
+
+  @Test
   void projectsByStageAndBuyer() {
     Exposition e = settled();
     assertThat(e.value("procwatch_projects", "stage", "CLOSED", "buyer", B1)).isEqualTo(1);
