@@ -18,6 +18,7 @@ import io.procwatch.alert.AlertProjection;
 import io.procwatch.project.Stage;
 import io.procwatch.project.StageListener;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -92,8 +93,9 @@ public final class Metrics implements StageListener {
    * base name). An unknown name selects nothing.
    */
   public String scrape(Set<String> names) {
-    Set<String> filter = new java.util.LinkedHashSet<>(names);
+    Set<String> filter = new LinkedHashSet<>(names);
     for (String n : names) if (n.endsWith("_total")) filter.add(n.substring(0, n.length() - "_total".length()));
+    // the format scrape() writes (the client's PrometheusTextFormatWriter.CONTENT_TYPE, a runtime-only dependency)
     return registry.scrape("text/plain; version=0.0.4; charset=utf-8", filter);
   }
 
