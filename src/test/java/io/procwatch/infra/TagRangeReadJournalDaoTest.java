@@ -92,7 +92,10 @@ class TagRangeReadJournalDaoTest {
     for (boolean on : new boolean[] {true, false}) {
       String url = "jdbc:h2:mem:procwatch-dao-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
       Map<String, Object> overrides = new java.util.HashMap<>(SMALL_PAGES);
-      if (!on) overrides.put(TagRangeReadJournalDao.DECODED_SLOTS, "0");
+      if (!on) {
+        overrides.put(TagRangeReadJournalDao.DECODED_SLOTS, "0");
+        overrides.put(TagRangeReadJournalDao.WINDOW_BYTES, "0");
+      }
       try (TestService service = TestService.start(url, "sa", "", Clock.systemUTC(), overrides)) {
         for (int i = 0; i < 6; i++) {
           String p = "DEC-" + i;
@@ -116,6 +119,66 @@ class TagRangeReadJournalDaoTest {
           rows += first.size();
         }
         assertThat(rows).isGreaterThanOrEqualTo(12);
+      }
+    }
+  }
+
+  /**
+   * Readers of a tag at different places while new rows arrive, as the listing and the patterns read it: each gets
+   * exactly the rows the tables hold after its offset, whether its page comes from the database, from the tag's recent
+   * rows ({@link TagWindows}), or from both — on H2 and on PostgreSQL, with the windows on and off.
+   */
+  @Test
+  void readersAtDifferentPlacesWhileRowsArriveOnH2() throws Exception {
+    for (String bytes : List.of("4m", "2k", "0")) {
+      String url = "jdbc:h2:mem:procwatch-dao-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+      Map<String, Object> overrides = new java.util.HashMap<>(SMALL_PAGES);
+      overrides.put(TagRangeReadJournalDao.WINDOW_BYTES, bytes);
+      try (TestService service = TestService.start(url, "sa", "", Clock.systemUTC(), overrides)) {
+        readersWhileRowsArrive(service, "\"event_tag\"");
+      }
+    }
+  }
+
+  @Test
+  void readersAtDifferentPlacesWhileRowsArriveOnPostgres() throws Exception {
+    for (String bytes : List.of("4m", "2k")) {
+      Map<String, Object> overrides = new java.util.HashMap<>(SMALL_PAGES);
+      overrides.put(TagRangeReadJournalDao.WINDOW_BYTES, bytes);
+      try (Postgres.FreshDatabase db = Postgres.create();
+          TestService service = TestService.start(db.url(), Postgres.USER, Postgres.PASSWORD, Clock.systemUTC(), overrides)) {
+        readersWhileRowsArrive(service, "event_tag");
+      }
+    }
+  }
+
+  private static void readersWhileRowsArrive(TestService service, String tagTable) throws Exception {
+    JdbcReadJournal journal = PersistenceQuery.get(service.system()).getReadJournalFor(JdbcReadJournal.class,
+        JdbcReadJournal.Identifier());
+    String[] steps = {"RequirementApproved", "MethodApproved"};
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 8; i++) {
+        String p = "WIN-" + round + "-" + i;
+        assertThat(service.postJson(registration(p, "B", "10000")).statusCode()).isEqualTo(202);
+        for (String step : steps) {
+          String data = step.equals("MethodApproved") ? "{\"method\":\"SELF_PURCHASE\"}" : null;
+          assertThat(service.postJson(event(p, step, "2026-03-0" + (3 + round) + "T10:00:00+08:00", data)).statusCode())
+              .isEqualTo(202);
+        }
+      }
+      for (String tag : List.of("project-0", "project-1", "project-2", "project-3", "alerts")) {
+        List<Long> all = orderings(service, tagTable, tag, 0);
+        // from the start (the window's rows, then the new ones), from the middle, and from the last row but one
+        long[] froms = {0, all.isEmpty() ? 0 : all.get(all.size() / 2), all.size() < 2 ? 0 : all.get(all.size() - 2)};
+        for (long from : froms) {
+          List<Long> got = new ArrayList<>();
+          for (EventEnvelope e : journal.currentEventsByTag(tag, Offset.sequence(from)).runWith(Sink.seq(), service.system())
+              .toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            got.add(((Sequence) e.offset()).value());
+            assertThat(e.event()).isNotNull();
+          }
+          assertThat(got).as("round %d, tag %s after %d", round, tag, from).isEqualTo(orderings(service, tagTable, tag, from));
+        }
       }
     }
   }
