@@ -51,8 +51,8 @@ import slick.jdbc.JdbcProfile;
  * ({@code jdbc-read-journal.decoded-rows} in {@code conf/persistence.conf}). A miss only costs the decoding.
  *
  * <p>Read once for all readers of a tag: the second reader of a project tag's page is answered from the tag's most
- * recent rows ({@link TagWindows}, {@code jdbc-read-journal.tag-windows}), and only what lies beyond them is
- * queried: half the page queries, their round trips and the payloads' transfer (the queries of the pages fell from
+ * recent rows, kept as stored ({@link TagWindows}, {@code jdbc-read-journal.tag-windows}; decoded as above), and
+ * only what lies beyond them is queried: half the page queries, their round trips and the payloads' transfer (the queries of the pages fell from
  * 804 to 394 in a single-event window, from 776 to 378 in a bulk one). {@link DecodedRows} then serves mostly the
  * alerts tag's reader, whose rows the project tags' readers decoded.
  */
@@ -68,7 +68,7 @@ public class TagRangeReadJournalDao extends DefaultReadJournalDao {
   private final Executor blocking;
   private final String sql;
   private final DecodedRows<Try<Tuple2<PersistentRepr, Object>>> decoded;
-  private final TagWindows<Try<Tuple3<PersistentRepr, Set<String>, Object>>> windows;
+  private final TagWindows<JournalTables.JournalPekkoSerializationRow> windows;
   private final java.util.concurrent.atomic.AtomicLong lastLog = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
   private final java.util.concurrent.atomic.AtomicLong loggedReads = new java.util.concurrent.atomic.AtomicLong();
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TagRangeReadJournalDao.class);
@@ -115,23 +115,32 @@ public class TagRangeReadJournalDao extends DefaultReadJournalDao {
   }
 
   private List<Try<Tuple3<PersistentRepr, Set<String>, Object>>> page(String tag, long offset, long maxOffset, long max) {
+    List<TagWindows.Row<JournalTables.JournalPekkoSerializationRow>> rows;
     try {
-      List<TagWindows.Row<Try<Tuple3<PersistentRepr, Set<String>, Object>>>> rows =
-          windows.page(tag, offset, maxOffset, (int) Math.min(max, Integer.MAX_VALUE), this::query);
-      List<Try<Tuple3<PersistentRepr, Set<String>, Object>>> out = new ArrayList<>(rows.size());
-      for (var r : rows) out.add(r.value());
-      logDecoded();
-      return out;
+      rows = windows.page(tag, offset, maxOffset, (int) Math.min(max, Integer.MAX_VALUE), this::query);
     } catch (SQLException e) {
       throw new IllegalStateException("eventsByTag(" + tag + ", " + offset + ", " + maxOffset + ") failed", e);
     }
+    List<Try<Tuple3<PersistentRepr, Set<String>, Object>>> out = new ArrayList<>(rows.size());
+    Set<String> noTags = scala.collection.immutable.Set$.MODULE$.empty();
+    for (var r : rows) {
+      JournalTables.JournalPekkoSerializationRow row = r.value();
+      // only what decoded is kept: a failure is decoded again (and reported again) by the next reader
+      Try<Tuple2<PersistentRepr, Object>> repr = decoded.get(row.ordering(), row.persistenceId(), row.sequenceNumber(),
+          row.eventPayload().length, () -> PekkoSerialization$.MODULE$.fromRow(serialization, row), Try::isSuccess);
+      out.add(repr.map(t -> new Tuple3<>(t._1(), noTags, t._2())));
+    }
+    logDecoded();
+    return out;
   }
 
-  /** The journal rows of {@code tag} in {@code (after, upTo]}, at most {@code limit}, decoded (shared by all readers). */
-  private List<TagWindows.Row<Try<Tuple3<PersistentRepr, Set<String>, Object>>>> query(String tag, long after, long upTo,
+  /**
+   * The journal rows of {@code tag} in {@code (after, upTo]}, at most {@code limit}, as stored (decoded by
+   * {@link #page}); each counted at its payload's size and a little more for its other columns.
+   */
+  private List<TagWindows.Row<JournalTables.JournalPekkoSerializationRow>> query(String tag, long after, long upTo,
       int limit) throws SQLException {
-    List<TagWindows.Row<Try<Tuple3<PersistentRepr, Set<String>, Object>>>> out = new ArrayList<>();
-    Set<String> noTags = scala.collection.immutable.Set$.MODULE$.empty();
+    List<TagWindows.Row<JournalTables.JournalPekkoSerializationRow>> out = new ArrayList<>();
     try (Connection c = db().source().createConnection(); PreparedStatement ps = prepare(c, sql)) {
       ps.setString(1, tag);
       ps.setLong(2, after);
@@ -140,24 +149,21 @@ public class TagRangeReadJournalDao extends DefaultReadJournalDao {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           long ordering = rs.getLong(1);
-          String persistenceId = rs.getString(3);
-          long sequenceNr = rs.getLong(4);
           byte[] payload = rs.getBytes(8);
           JournalTables.JournalPekkoSerializationRow row = new JournalTables.JournalPekkoSerializationRow(
-              ordering, rs.getBoolean(2), persistenceId, sequenceNr, rs.getString(5), rs.getLong(6),
+              ordering, rs.getBoolean(2), rs.getString(3), rs.getLong(4), rs.getString(5), rs.getLong(6),
               rs.getString(7), payload, rs.getInt(9), rs.getString(10), Option.apply(rs.getBytes(11)),
               metaSerId(rs), Option.apply(rs.getString(13)));
-          // only what decoded is kept: a failure is decoded again (and reported again) by the next reader
-          Try<Tuple2<PersistentRepr, Object>> repr = decoded.get(ordering, persistenceId, sequenceNr, payload.length,
-              () -> PekkoSerialization$.MODULE$.fromRow(serialization, row), Try::isSuccess);
-          out.add(new TagWindows.Row<>(ordering, payload.length, repr.map(t -> new Tuple3<>(t._1(), noTags, t._2())),
-              repr.isSuccess()));
+          out.add(new TagWindows.Row<>(ordering, payload.length + ROW_OVERHEAD, row));
         }
       }
       if (!c.getAutoCommit()) c.commit(); // the read-only transaction of prepare(); the pool rolls back on failure
     }
     return out;
   }
+
+  /** What a journal row takes besides its payload: the row object, its ids, writer and manifest (about). */
+  private static final int ROW_OVERHEAD = 256;
 
   /**
    * The page query, prepared so that PostgreSQL plans it for each poll with its own bounds and answers in binary.
@@ -195,9 +201,11 @@ public class TagRangeReadJournalDao extends DefaultReadJournalDao {
     long misses = decoded.misses();
     if (hits + misses == loggedReads.getAndSet(hits + misses)) return; // idle: said already
     LOG.info("journal rows read by the projections: {} decoded, {} shared with another reader ({}%); {} KiB held;"
-            + " pages: {} read from the database, {} answered from a tag's recent rows",
+            + " rows: {} read from the database, {} answered from a tag's recent rows ({}%); {} KiB held",
         misses, hits, hits + misses == 0 ? 0 : Math.round(100.0 * hits / (hits + misses)), decoded.bytes() / 1024,
-        windows.queried(), windows.shared());
+        windows.queried(), windows.shared(),
+        windows.queried() + windows.shared() == 0 ? 0 : Math.round(100.0 * windows.shared() / (windows.queried() + windows.shared())),
+        windows.bytes() / 1024);
   }
 
   private static Option<Object> metaSerId(ResultSet rs) throws SQLException {

@@ -21,15 +21,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * lies beyond {@code hi} is read from the database and appended; a reader ahead of the window starts a new one; a
  * reader behind it (a rebuild, a projection far behind) is answered by the database and leaves the window alone.
  *
- * <p>Bounded by the bytes of the rows' serialized payloads, per tag: when a window grows past {@code maxBytes} its
- * oldest rows go ({@code lo} moves up), so a reader that falls that far behind reads from the database again. A
- * page with a row that could not be decoded is not kept (the next reader decodes it, and reports it, again). One
- * lock per tag, held while its page is read: a second reader of the tag waits for that read and is then answered
+ * <p>Bounded by the bytes of its rows, per tag: when a window grows past {@code maxBytes} its oldest rows go
+ * ({@code lo} moves up), so a reader that falls that far behind reads from the database again. The values are kept
+ * as they come from the database (the DAO keeps the rows undecoded: their bytes are what they take; decoding is
+ * shared by {@link DecodedRows}, itself bounded). One lock per tag, held while its page is read: a second reader of the tag waits for that read and is then answered
  * from the window, rather than reading the same rows beside it.
  */
 public final class TagWindows<V> {
-  /** One row of a tag: its ordering, the size of its serialized payload, its value, and whether it may be kept. */
-  public record Row<V>(long ordering, int bytes, V value, boolean keep) {}
+  /** One row of a tag: its ordering, the bytes it takes (its serialized payload and a little more), its value. */
+  public record Row<V>(long ordering, int bytes, V value) {}
 
   /** Reads the rows of {@code tag} in {@code (after, upTo]}, in ordering order, at most {@code limit}. */
   @FunctionalInterface
@@ -48,12 +48,15 @@ public final class TagWindows<V> {
       return hi >= lo && lo <= after && after <= hi;
     }
 
-    void reset(long after) {
+    /** Empties the window; returns the bytes it held. */
+    long reset(long after) {
+      long held = bytes;
       rows.clear();
       start = 0;
       bytes = 0;
       lo = after;
       hi = after;
+      return held;
     }
 
     /** The index of the first row with an ordering above {@code after}. */
@@ -72,6 +75,7 @@ public final class TagWindows<V> {
   private final ConcurrentHashMap<String, Window<V>> windows = new ConcurrentHashMap<>();
   private final AtomicLong shared = new AtomicLong();
   private final AtomicLong queried = new AtomicLong();
+  private final AtomicLong bytes = new AtomicLong();
 
   /** @param maxBytes serialized payload bytes a tag's window holds at most; 0 turns the windows off */
   public TagWindows(long maxBytes) {
@@ -82,22 +86,28 @@ public final class TagWindows<V> {
     return maxBytes > 0;
   }
 
-  /** Pages answered (in part) from a window. */
+  /** Rows answered from a window. */
   public long shared() {
     return shared.get();
   }
 
-  /** Database reads made (a page answered in part from a window and in part from the database counts in both). */
+  /** Rows answered from the database. */
   public long queried() {
     return queried.get();
+  }
+
+  /** Bytes the windows hold now, all tags. */
+  public long bytes() {
+    return bytes.get();
   }
 
   /** The rows of {@code tag} in {@code (after, upTo]}, in ordering order, at most {@code limit}: those the loader gives. */
   public List<Row<V>> page(String tag, long after, long upTo, int limit, Loader<V> loader) throws SQLException {
     if (upTo <= after || limit <= 0) return List.of();
     if (!enabled()) {
-      queried.incrementAndGet();
-      return loader.load(tag, after, upTo, limit);
+      List<Row<V>> rows = loader.load(tag, after, upTo, limit);
+      queried.addAndGet(rows.size());
+      return rows;
     }
     Window<V> w = windows.computeIfAbsent(tag, t -> new Window<>());
     synchronized (w) {
@@ -108,19 +118,19 @@ public final class TagWindows<V> {
           if (r.ordering() > upTo) break;
           out.add(r);
         }
-        shared.incrementAndGet();
+        shared.addAndGet(out.size());
         if (out.size() == limit || w.hi >= upTo) return out;
         int rest = limit - out.size();
-        queried.incrementAndGet();
         List<Row<V>> more = loader.load(tag, w.hi, upTo, rest);
+        queried.addAndGet(more.size());
         append(w, more, upTo, rest);
         out.addAll(more);
         return out;
       }
-      queried.incrementAndGet();
       List<Row<V>> rows = loader.load(tag, after, upTo, limit);
+      queried.addAndGet(rows.size());
       if (after > w.hi || w.hi < w.lo) { // ahead of the window, or none yet: a new one from here
-        w.reset(after);
+        bytes.addAndGet(-w.reset(after));
         append(w, rows, upTo, limit);
       }
       return rows;
@@ -128,23 +138,21 @@ public final class TagWindows<V> {
   }
 
   private void append(Window<V> w, List<Row<V>> rows, long upTo, int limit) {
-    for (Row<V> r : rows) {
-      if (!r.keep()) { // not decoded: not kept, and the window ends before it
-        w.reset(0);
-        w.hi = -1;
-        return;
-      }
-    }
+    long added = 0;
     for (Row<V> r : rows) {
       w.rows.add(r);
-      w.bytes += r.bytes();
+      added += r.bytes();
     }
+    w.bytes += added;
     w.hi = rows.size() < limit ? upTo : rows.get(rows.size() - 1).ordering();
     while (w.bytes > maxBytes && w.start < w.rows.size()) {
-      Row<V> r = w.rows.get(w.start++);
+      Row<V> r = w.rows.get(w.start);
+      w.rows.set(w.start++, null); // gone now, not at the next compaction
       w.bytes -= r.bytes();
+      added -= r.bytes();
       w.lo = r.ordering();
     }
+    bytes.addAndGet(added);
     if (w.start > 1024 && w.start * 2 > w.rows.size()) {
       w.rows.subList(0, w.start).clear();
       w.start = 0;
