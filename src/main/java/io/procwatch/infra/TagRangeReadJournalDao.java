@@ -52,9 +52,8 @@ import slick.jdbc.JdbcProfile;
  *
  * <p>Read once for all readers of a tag: the second reader of a project tag's page is answered from the tag's most
  * recent rows, kept as stored ({@link TagWindows}, {@code jdbc-read-journal.tag-windows}; decoded as above), and
- * only what lies beyond them is queried: half the page queries, their round trips and the payloads' transfer (the queries of the pages fell from
- * 804 to 394 in a single-event window, from 776 to 378 in a bulk one). {@link DecodedRows} then serves mostly the
- * alerts tag's reader, whose rows the project tags' readers decoded.
+ * only what lies beyond them is queried: half the page queries, their round trips and the payloads' transfer (the
+ * ingest benchmark's page queries fell from 758–804 to 374–398 a window, single events and bulk alike).
  */
 public class TagRangeReadJournalDao extends DefaultReadJournalDao {
   /** Journal rows kept decoded for the other projections reading the same page ({@link DecodedRows}); 0: off. */
