@@ -200,7 +200,7 @@ public class TagRangeReadJournalDao extends DefaultReadJournalDao {
     long misses = decoded.misses();
     if (hits + misses == loggedReads.getAndSet(hits + misses)) return; // idle: said already
     LOG.info("journal rows read by the projections: {} decoded, {} shared with another reader ({}%); {} KiB held;"
-            + " rows: {} read from the database, {} answered from a tag's recent rows ({}%); {} KiB held",
+            + " {} read from the database, {} answered from a tag's recent rows ({}%), {} KiB of them kept",
         misses, hits, hits + misses == 0 ? 0 : Math.round(100.0 * hits / (hits + misses)), decoded.bytes() / 1024,
         windows.queried(), windows.shared(),
         windows.queried() + windows.shared() == 0 ? 0 : Math.round(100.0 * windows.shared() / (windows.queried() + windows.shared())),

@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Bounded by the bytes of its rows, per tag: when a window grows past {@code maxBytes} its oldest rows go
  * ({@code lo} moves up), so a reader that falls that far behind reads from the database again. The values are kept
  * as they come from the database (the DAO keeps the rows undecoded: their bytes are what they take; decoding is
- * shared by {@link DecodedRows}, itself bounded). One lock per tag, held while its page is read: a second reader of the tag waits for that read and is then answered
- * from the window, rather than reading the same rows beside it.
+ * shared by {@link DecodedRows}, itself bounded). One lock per tag, held while its page is read: a second reader of
+ * the tag waits for that read and is then answered from the window, rather than reading the same rows beside it.
  */
 public final class TagWindows<V> {
   /** One row of a tag: its ordering, the bytes it takes (its serialized payload and a little more), its value. */

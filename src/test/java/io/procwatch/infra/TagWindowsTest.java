@@ -27,6 +27,13 @@ class TagWindowsTest {
     int reads;
     long lastAfter = -1;
 
+    /** A journal of rows 1..count, all of {@code tag}, of {@code bytes} each. */
+    static Journal of(int count, String tag, int bytes) {
+      Journal db = new Journal();
+      for (long o = 1; o <= count; o++) db.write(o, tag, bytes);
+      return db;
+    }
+
     synchronized void write(long ordering, String tag, int bytes) {
       entries.add(new Entry(ordering, tag, bytes));
     }
@@ -91,8 +98,7 @@ class TagWindowsTest {
 
   @Test
   void aPageCutByItsLimitIsKnownCompleteOnlyUpToItsLastRow() throws Exception {
-    Journal db = new Journal();
-    for (long o = 1; o <= 10; o++) db.write(o, "t", 10);
+    Journal db = Journal.of(10, "t", 10);
     TagWindows<String> windows = new TagWindows<>(1 << 20);
     assertThat(orderings(windows.page("t", 0, 10, 4, db))).containsExactly(1L, 2L, 3L, 4L);
     // the window ends at 4, not at the bound 10: a reader asking for more gets 5.. from the database
@@ -103,8 +109,7 @@ class TagWindowsTest {
 
   @Test
   void oldRowsLeaveTheWindowBeyondItsBytesAndAReaderBehindReadsTheDatabase() throws Exception {
-    Journal db = new Journal();
-    for (long o = 1; o <= 10; o++) db.write(o, "t", 100);
+    Journal db = Journal.of(10, "t", 100);
     TagWindows<String> windows = new TagWindows<>(350); // three rows and a half
     assertThat(orderings(windows.page("t", 0, 10, 100, db))).hasSize(10);
     assertThat(db.reads).isEqualTo(1);
@@ -123,8 +128,7 @@ class TagWindowsTest {
 
   @Test
   void aReaderAheadOfTheWindowStartsANewOne() throws Exception {
-    Journal db = new Journal();
-    for (long o = 1; o <= 30; o++) db.write(o, "t", 10);
+    Journal db = Journal.of(30, "t", 10);
     TagWindows<String> windows = new TagWindows<>(1 << 20);
     windows.page("t", 0, 10, 100, db);
     assertThat(windows.bytes()).isEqualTo(100);
@@ -192,8 +196,7 @@ class TagWindowsTest {
   /** Two readers of one tag asking at the same moment: one reads the page, the other waits for it and reads nothing. */
   @Test
   void concurrentReadersOfATagShareOneRead() throws Exception {
-    Journal db = new Journal();
-    for (long o = 1; o <= 100; o++) db.write(o, "t", 10);
+    Journal db = Journal.of(100, "t", 10);
     for (int round = 0; round < 20; round++) {
       TagWindows<String> windows = new TagWindows<>(1 << 20);
       int before = db.reads;
