@@ -334,33 +334,73 @@ public final class DeadlineRules implements DeadlineRule {
   /** Everything {@link #build} reads: equal inputs build an equal deadline. */
   private record BuildInputs(RuleContext ctx, RuleId id, Severity severity, String subject, String supplier,
       Instant start, int limit, DayUnit unit, int prewarnWorkingDays, Instant closedAt, String what, String startsAt,
-      Map<String, String> extra) {
+      Map<String, String> extra, int hash) {
+    BuildInputs(RuleContext ctx, RuleId id, Severity severity, String subject, String supplier, Instant start,
+        int limit, DayUnit unit, int prewarnWorkingDays, Instant closedAt, String what, String startsAt,
+        Map<String, String> extra) {
+      this(ctx, id, severity, subject, supplier, start, limit, unit, prewarnWorkingDays, closedAt, what, startsAt,
+          extra, hash(ctx, id, subject, start, limit, closedAt, what));
+    }
+
+    /** What tells deadlines apart (the rest follows from these nearly always); no boxing, no varargs array. */
+    private static int hash(RuleContext ctx, RuleId id, String subject, Instant start, int limit, Instant closedAt,
+        String what) {
+      int h = System.identityHashCode(ctx);
+      h = 31 * h + id.ordinal();
+      h = 31 * h + (subject == null ? 0 : subject.hashCode());
+      h = 31 * h + start.hashCode();
+      h = 31 * h + limit;
+      h = 31 * h + (closedAt == null ? 0 : closedAt.hashCode());
+      return 31 * h + what.hashCode();
+    }
+
     @Override
     public boolean equals(Object o) {
       // the context by identity: a calendar or configuration is not compared, it is the same object or another one
-      return o instanceof BuildInputs b && ctx == b.ctx && id == b.id && severity == b.severity && limit == b.limit
-          && unit == b.unit && prewarnWorkingDays == b.prewarnWorkingDays && start.equals(b.start)
-          && Objects.equals(closedAt, b.closedAt) && Objects.equals(subject, b.subject)
+      return o instanceof BuildInputs b && hash == b.hash && ctx == b.ctx && id == b.id && severity == b.severity
+          && limit == b.limit && unit == b.unit && prewarnWorkingDays == b.prewarnWorkingDays
+          && start.equals(b.start) && Objects.equals(closedAt, b.closedAt) && Objects.equals(subject, b.subject)
           && Objects.equals(supplier, b.supplier) && what.equals(b.what) && startsAt.equals(b.startsAt)
           && extra.equals(b.extra);
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(System.identityHashCode(ctx), id, subject, start, limit, closedAt, what);
+      return hash;
     }
   }
 
-  /** Deadlines built lately on this thread, most recent last (a bounded LRU). */
-  private static final int BUILT_CAPACITY = 256;
+  /**
+   * Deadlines built lately on one thread, by their inputs: a direct-mapped table (each inputs' hash picks one slot,
+   * a newer deadline takes the slot over). A project's deadlines are rebuilt with equal inputs fact after fact, a
+   * few at a time, so one slot each is enough; and a lookup or an insert is an array read or write, where the
+   * access-ordered map this replaces spent more on keeping its order and evicting than building a deadline anew
+   * costs (docs/performance.md).
+   */
+  static final class Built {
+    static final int SLOTS = 512; // a power of two
 
-  private static final ThreadLocal<Map<BuildInputs, Deadline>> BUILT = ThreadLocal.withInitial(() ->
-      new LinkedHashMap<>(BUILT_CAPACITY * 2, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<BuildInputs, Deadline> eldest) {
-          return size() > BUILT_CAPACITY;
-        }
-      });
+    private final BuildInputs[] keys = new BuildInputs[SLOTS];
+    private final Deadline[] values = new Deadline[SLOTS];
+
+    private static int slot(int hash) {
+      return (hash ^ (hash >>> 16)) & (SLOTS - 1);
+    }
+
+    Deadline get(BuildInputs inputs) {
+      int i = slot(inputs.hash());
+      BuildInputs k = keys[i];
+      return k != null && k.equals(inputs) ? values[i] : null;
+    }
+
+    void put(BuildInputs inputs, Deadline deadline) {
+      int i = slot(inputs.hash());
+      keys[i] = inputs;
+      values[i] = deadline;
+    }
+  }
+
+  private static final ThreadLocal<Built> BUILT = ThreadLocal.withInitial(Built::new);
 
   /**
    * A deadline from its inputs. Every fact that can change a deadline rebuilds all of a project's deadlines (the
@@ -374,7 +414,7 @@ public final class DeadlineRules implements DeadlineRule {
       Map<String, String> extra) {
     BuildInputs inputs = new BuildInputs(ctx, id, severity, subject, supplier, start, limit, unit, prewarnWorkingDays,
         closedAt, what, startsAt, extra);
-    Map<BuildInputs, Deadline> built = BUILT.get();
+    Built built = BUILT.get();
     Deadline known = built.get(inputs);
     if (known != null) return known;
     Deadline d = buildNew(inputs, ctx, id, severity, subject, supplier, start, limit, unit, prewarnWorkingDays, closedAt,

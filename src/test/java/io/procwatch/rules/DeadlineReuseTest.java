@@ -27,12 +27,16 @@ class DeadlineReuseTest {
 
   /** A contract signed on Friday 2026-02-13, delivered the same day: DL02 (2 WD) runs into 春节 2026. */
   static ProjectState project(Judge judge, int acceptanceDays) {
+    return project(judge, acceptanceDays, "C-1");
+  }
+
+  static ProjectState project(Judge judge, int acceptanceDays, String contractId) {
     List<String> lines = List.of(
         line("e1", "ProjectRegistered", "2026-01-05T10:00:00+08:00", "{\"buyer\":\"B\",\"title\":\"t\",\"category\":"
             + "\"A05040101\",\"categoryKind\":\"GOODS\",\"budget\":2000,\"fiscalYear\":2026}"),
         line("e2", "RequirementApproved", "2026-01-06T10:00:00+08:00", null),
         line("e3", "MethodApproved", "2026-01-07T10:00:00+08:00", "{\"method\":\"E_MALL\"}"),
-        line("e4", "ContractSigned", "2026-02-13T10:00:00+08:00", "{\"contractId\":\"C-1\",\"supplier\":\"S\","
+        line("e4", "ContractSigned", "2026-02-13T10:00:00+08:00", "{\"contractId\":\"" + contractId + "\",\"supplier\":\"S\","
             + "\"amount\":1000,\"acceptanceDays\":" + acceptanceDays + "}"),
         line("e5", "Delivered", "2026-02-13T15:00:00+08:00", null));
     ProjectState state = null;
@@ -84,5 +88,34 @@ class DeadlineReuseTest {
     assertThat(mondayToFriday.dueAt()).isEqualTo(Instant.parse("2026-02-17T16:00:00Z"));
     assertThat(withHolidays.dueAt()).isAfter(mondayToFriday.dueAt());
     assertThat(of(new DeadlineRules().deadlines(p, shipped), "DL02")).isEqualTo(withHolidays);
+  }
+
+  @Test
+  void inputsSharingASlotDoNotGetEachOthersDeadline() throws Exception {
+    RuleContext ctx = RuleContext.defaults();
+    Judge judge = new Judge(RuleEngine.standard(ctx));
+    // more variants than the thread's table has slots: some of them must share one, and each must still get its own
+    int variants = DeadlineRules.Built.SLOTS + 100;
+    List<ProjectState> projects = new java.util.ArrayList<>();
+    for (int i = 0; i < variants; i++) projects.add(project(judge, days(i), "C-" + i));
+    List<List<Deadline>> first = new java.util.ArrayList<>();
+    for (ProjectState p : projects) first.add(new DeadlineRules().deadlines(p, ctx));
+    // built again on this thread in the other order, and on a fresh thread (nothing kept): the same deadlines
+    List<List<Deadline>> fresh = new java.util.ArrayList<>();
+    Thread t = new Thread(() -> {
+      for (ProjectState p : projects) fresh.add(new DeadlineRules().deadlines(p, ctx));
+    });
+    t.start();
+    t.join();
+    for (int i = variants - 1; i >= 0; i--) {
+      List<Deadline> again = new DeadlineRules().deadlines(projects.get(i), ctx);
+      assertThat(again).as("variant %d", i + 1).isEqualTo(first.get(i)).isEqualTo(fresh.get(i));
+      assertThat(of(again, "DL08").details()).containsEntry("acceptanceDays", String.valueOf(days(i)));
+    }
+    assertThat(of(first.get(29), "DL08").dueAt()).isAfter(of(first.get(9), "DL08").dueAt());
+  }
+
+  private static int days(int variant) {
+    return 1 + variant % 300;
   }
 }
