@@ -375,7 +375,7 @@ public final class DeadlineRules implements DeadlineRule {
    * a newer deadline takes the slot over). A project's deadlines are rebuilt with equal inputs fact after fact, a
    * few at a time, so one slot each is enough; and a lookup or an insert is an array read or write, where the
    * access-ordered map this replaces spent more on keeping its order and evicting than building a deadline anew
-   * costs (docs/performance.md).
+   * costs (docs/performance.md). It holds at most {@link #SLOTS} deadlines a thread, with their inputs.
    */
   static final class Built {
     static final int SLOTS = 512; // a power of two
